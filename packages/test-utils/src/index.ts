@@ -1,0 +1,5 @@
+export * from "./bench.js";
+export * from "./capture.js";
+export * from "./chromium.js";
+export * from "./paths.js";
+export * from "./temp.js";
