@@ -19,15 +19,22 @@ if (process.platform !== "linux" || !existsSync("/usr/bin/apt-get")) {
 const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
 const run = (args) => {
   const [cmd, ...rest] = asRoot ? args : ["sudo", "-n", ...args];
-  execFileSync(cmd, rest, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  execFileSync(cmd, rest, {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
 };
 console.error("[replay-devkit] installing Debian's chromium for the browser tests (apt-get)…");
 try {
   run(["apt-get", "update", "-qq"]);
   run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "fonts-liberation"]);
 } catch (error) {
-  console.error(`[replay-devkit] could not install chromium with apt-get: ${error instanceof Error ? error.message : String(error)}`);
-  console.error("[replay-devkit] run as root (or with passwordless sudo), or install chromium and set CHROMIUM_PATH.");
+  console.error(
+    `[replay-devkit] could not install chromium with apt-get: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  console.error(
+    "[replay-devkit] run as root (or with passwordless sudo), or install chromium and set CHROMIUM_PATH.",
+  );
   process.exit(1);
 }
 if (!existsSync(chromium)) {

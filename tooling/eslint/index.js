@@ -6,16 +6,30 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export const ignores = {
-  ignores: ["**/dist/**", "**/out/**", "**/.next/**", "**/.cache/**", "**/node_modules/**", "**/*.d.ts", "**/next-env.d.ts"],
+  ignores: [
+    "**/dist/**",
+    "**/out/**",
+    "**/.next/**",
+    "**/.cache/**",
+    "**/node_modules/**",
+    "**/*.d.ts",
+    "**/next-env.d.ts",
+  ],
 };
 
 export const base = tseslint.config(ignores, js.configs.recommended, ...tseslint.configs.recommended, {
   files: ["**/*.ts", "**/*.tsx", "**/*.mts"],
   rules: {
-    "@typescript-eslint/consistent-type-imports": ["error", { prefer: "type-imports", fixStyle: "separate-type-imports" }],
+    "@typescript-eslint/consistent-type-imports": [
+      "error",
+      { prefer: "type-imports", fixStyle: "separate-type-imports" },
+    ],
     "@typescript-eslint/no-explicit-any": "error",
     "@typescript-eslint/no-non-null-assertion": "error",
-    "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+    "@typescript-eslint/no-unused-vars": [
+      "error",
+      { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+    ],
     eqeqeq: ["error", "smart"],
     "no-console": "off",
   },
