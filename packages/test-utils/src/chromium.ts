@@ -45,6 +45,9 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
       "--disable-quic",
       "--no-first-run",
       "--disable-sync",
+      // posthog-js's bot check also returns true when navigator.webdriver is set, which headless
+      // Chromium under automation does unless this Blink feature is off.
+      "--disable-blink-features=AutomationControlled",
       `--user-agent=${DESKTOP_CHROME_UA}`,
       `--host-resolver-rules=${hosts.map((h) => `MAP ${h} 127.0.0.1`).join(", ")}`,
       ...(options.args ?? []),
