@@ -1,0 +1,13 @@
+export { scanRecording } from "./scan.js";
+export type { Finding, FindingLocation, ScanOptions, ScanReport } from "./scan.js";
+export { scrubRecording } from "./scrub.js";
+export type { ScrubOptions, ScrubResult } from "./scrub.js";
+export { formatFindings, summarizeRedactions } from "./format.js";
+export type { DetectionOptions } from "./options.js";
+export { DETECTORS, DETECTOR_IDS, cardBrand, ibanValid, luhnValid } from "./detectors.js";
+export type { DetectorId, DetectorInfo, Severity } from "./detectors.js";
+export { SECRET_HEADERS, SECRET_KEYS, SECRET_PARAMS } from "./sensitive.js";
+export type { MaskingHint } from "./hints.js";
+export type { SiteKind } from "./walk.js";
+export { PrivacyError, isPrivacyError } from "./errors.js";
+export type { PrivacyErrorCode } from "./errors.js";
