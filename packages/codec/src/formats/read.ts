@@ -1,0 +1,217 @@
+import { CodecError, describe } from "../errors.js";
+import { isRecord, jsonLines, parseJson } from "../json.js";
+import { resolveLimits, type Limits } from "../limits.js";
+import type { ReadResult, Recording } from "../types.js";
+import { readBundle } from "./bundle.js";
+import { RecordingBuilder, derivedSessionId, windowIdOf, withoutWindowId } from "./common.js";
+import { readFixture } from "./fixture.js";
+import { sniffBytes } from "./sniff.js";
+
+export const POSTHOG_EXPORT_VERSIONS = ["2023-04-28", "2022-12-02"] as const;
+
+export interface ReadOptions {
+  limits?: Partial<Limits>;
+  /** Session id for files that carry none (bare rrweb arrays, blob_v2). Default: derived from a content hash. */
+  sessionId?: string;
+}
+
+/**
+ * Reads any recording file this codec knows, recognised from its content: PostHog export (both
+ * versions), blob_v2 JSONL (and the older blob/realtime line shapes), rrweb JSON (bare arrays and
+ * legacy API wrappers), our bundle and our fixture, each optionally gzipped. Events come out unpacked,
+ * validated, and sorted per window.
+ */
+export async function readRecordingFile(bytes: Uint8Array, opts: ReadOptions = {}): Promise<ReadResult> {
+  const limits = resolveLimits(opts.limits);
+  const sniffed = sniffBytes(bytes, limits);
+  if (sniffed.format === "bundle") return readBundle(sniffed.bytes, limits);
+  // Hash the decompressed content so a file and its gzip import as the same session.
+  const sessionIdFor = async () => opts.sessionId ?? (await derivedSessionId(sniffed.plain ?? bytes));
+  switch (sniffed.format) {
+    case "fixture":
+      return readFixture(sniffed.text, sniffed.docParsed ? sniffed.doc : undefined, limits);
+    case "posthog-export":
+      return readPosthogExport(sniffed.doc, limits, opts.sessionId, sessionIdFor);
+    case "blob-v2": {
+      const builder = new RecordingBuilder(limits);
+      for (const { line, lineNumber } of jsonLines(sniffed.text)) {
+        addBlobLine(
+          builder,
+          parseJson(line, `Line ${lineNumber}`, `line ${lineNumber}`, true),
+          `line ${lineNumber}`,
+        );
+      }
+      return {
+        format: "blob-v2",
+        formatVersion: null,
+        recordings: [builder.build(await sessionIdFor(), null)],
+        redactions: [],
+      };
+    }
+    case "rrweb-json":
+      return readRrwebDocument(sniffed.doc, limits, sessionIdFor);
+  }
+}
+
+function addBlobLine(builder: RecordingBuilder, value: unknown, path: string): void {
+  if (Array.isArray(value)) {
+    if (value.length !== 2)
+      throw new CodecError(
+        "INVALID_EVENT",
+        `Expected a [windowId, event] pair, got an array of ${value.length}`,
+        { path },
+      );
+    builder.add(windowIdOf(value[0], `${path}[0]`), value[1], `${path}[1]`);
+    return;
+  }
+  if (!isRecord(value))
+    throw new CodecError("INVALID_EVENT", `Expected a [windowId, event] line, got ${describe(value)}`, {
+      path,
+    });
+  // Older line shapes the PostHog player still reads: blob v1 and realtime, then bare events with windowId.
+  const windowKey = "window_id" in value ? "window_id" : "windowId" in value ? "windowId" : null;
+  if (windowKey && Array.isArray(value.data)) {
+    const windowId = windowIdOf(value[windowKey], `${path}.${windowKey}`);
+    value.data.forEach((event: unknown, i: number) => builder.add(windowId, event, `${path}.data[${i}]`));
+    return;
+  }
+  if (windowKey === "windowId") {
+    builder.add(windowIdOf(value.windowId, `${path}.windowId`), withoutWindowId(value), path);
+    return;
+  }
+  throw new CodecError("INVALID_EVENT", "Expected a [windowId, event] line", { path });
+}
+
+async function readPosthogExport(
+  doc: unknown,
+  limits: Limits,
+  sessionId: string | undefined,
+  sessionIdFor: () => Promise<string>,
+): Promise<ReadResult> {
+  if (!isRecord(doc)) throw new CodecError("UNKNOWN_FORMAT", "A PostHog export must be a JSON object");
+  const version = doc.version;
+  if (version !== "2023-04-28" && version !== "2022-12-02") {
+    throw new CodecError(
+      "UNKNOWN_VERSION",
+      `Unsupported PostHog export version ${describe(version)}; supported: ${POSTHOG_EXPORT_VERSIONS.join(", ")}`,
+      {
+        path: "version",
+      },
+    );
+  }
+  const data = doc.data;
+  if (!isRecord(data))
+    throw new CodecError("INVALID_EVENT", `Expected the export's data object, got ${describe(data)}`, {
+      path: "data",
+    });
+  const builder = new RecordingBuilder(limits);
+  if (version === "2023-04-28") {
+    if (!Array.isArray(data.snapshots)) {
+      throw new CodecError(
+        "INVALID_EVENT",
+        `Expected data.snapshots to be an array, got ${describe(data.snapshots)}`,
+        { path: "data.snapshots" },
+      );
+    }
+    data.snapshots.forEach((event: unknown, i: number) => {
+      const path = `data.snapshots[${i}]`;
+      const windowId =
+        isRecord(event) && event.windowId !== undefined && event.windowId !== null
+          ? windowIdOf(event.windowId, `${path}.windowId`)
+          : "1";
+      builder.add(windowId, withoutWindowId(event), path);
+    });
+  } else {
+    const byWindow = data.snapshotsByWindowId;
+    if (!isRecord(byWindow)) {
+      throw new CodecError(
+        "INVALID_EVENT",
+        `Expected data.snapshotsByWindowId to be an object, got ${describe(byWindow)}`,
+        { path: "data.snapshotsByWindowId" },
+      );
+    }
+    for (const [windowId, events] of Object.entries(byWindow)) {
+      const path = `data.snapshotsByWindowId[${JSON.stringify(windowId)}]`;
+      if (!Array.isArray(events))
+        throw new CodecError("INVALID_EVENT", `Expected an array of events, got ${describe(events)}`, {
+          path,
+        });
+      events.forEach((event: unknown, i: number) =>
+        builder.add(windowId, withoutWindowId(event), `${path}[${i}]`),
+      );
+    }
+  }
+  const person = isRecord(data.person) ? data.person : null;
+  const distinctIds = person && Array.isArray(person.distinct_ids) ? person.distinct_ids : [];
+  const distinctId = typeof distinctIds[0] === "string" ? distinctIds[0] : null;
+  const id = typeof data.id === "string" && data.id !== "" ? data.id : (sessionId ?? (await sessionIdFor()));
+  const recording: Recording = builder.build(id, distinctId);
+  if (person) recording.person = person;
+  return { format: "posthog-export", formatVersion: version, recordings: [recording], redactions: [] };
+}
+
+async function readRrwebDocument(
+  doc: unknown,
+  limits: Limits,
+  sessionIdFor: () => Promise<string>,
+): Promise<ReadResult> {
+  const builder = new RecordingBuilder(limits);
+  let formatVersion: string | null = null;
+  const addAll = (events: unknown[], path: string, windowId?: string) =>
+    events.forEach((event: unknown, i: number) => {
+      const p = `${path}[${i}]`;
+      const w =
+        windowId ??
+        (isRecord(event) && event.windowId !== undefined && event.windowId !== null
+          ? windowIdOf(event.windowId, `${p}.windowId`)
+          : "");
+      builder.add(w, withoutWindowId(event), p);
+    });
+  if (Array.isArray(doc)) {
+    addAll(doc, "events");
+  } else if (isRecord(doc) && Array.isArray(doc.result)) {
+    formatVersion = "legacy-result";
+    addAll(doc.result, "result");
+  } else if (isRecord(doc) && isRecord(doc.result) && Array.isArray(doc.result.snapshots)) {
+    formatVersion = "legacy-result";
+    addAll(doc.result.snapshots, "result.snapshots");
+  } else if (isRecord(doc) && isRecord(doc.snapshot_data_by_window_id)) {
+    formatVersion = "legacy-snapshot-data-by-window-id";
+    for (const [windowId, events] of Object.entries(doc.snapshot_data_by_window_id)) {
+      const path = `snapshot_data_by_window_id[${JSON.stringify(windowId)}]`;
+      if (!Array.isArray(events))
+        throw new CodecError("INVALID_EVENT", `Expected an array of events, got ${describe(events)}`, {
+          path,
+        });
+      addAll(events, path, windowId);
+    }
+  } else if (isRecord(doc) && Array.isArray(doc.snapshots)) {
+    formatVersion = "legacy-snapshots";
+    addAll(doc.snapshots, "snapshots");
+  } else {
+    // A single rrweb event object.
+    addAll([doc], "events");
+  }
+  const sessionId = await sessionIdFor();
+  const recording = builder.build(sessionId, null);
+  // Events without a window id belong to the session's default window, as PostHog falls back to the session id.
+  for (const w of recording.windows) if (w.windowId === "") w.windowId = sessionId;
+  mergeDuplicateWindows(recording);
+  return { format: "rrweb-json", formatVersion, recordings: [recording], redactions: [] };
+}
+
+function mergeDuplicateWindows(recording: Recording): void {
+  const seen = new Map<string, number>();
+  const windows: Recording["windows"] = [];
+  for (const w of recording.windows) {
+    const at = seen.get(w.windowId);
+    if (at === undefined) {
+      seen.set(w.windowId, windows.length);
+      windows.push(w);
+    } else {
+      const target = windows[at] as Recording["windows"][number];
+      target.events = [...target.events, ...w.events].sort((a, b) => a.timestamp - b.timestamp);
+    }
+  }
+  recording.windows = windows;
+}

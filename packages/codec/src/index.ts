@@ -1,0 +1,72 @@
+export { CodecError, isCodecError, type CodecErrorCode, type CodecErrorOptions } from "./errors.js";
+export { DEFAULT_LIMITS, type Limits } from "./limits.js";
+export {
+  EventType,
+  IncrementalSource,
+  MouseInteractions,
+  type eventWithTime,
+  type RrwebEvent,
+  type CaptureEvent,
+  type CaptureEncoding,
+  type CaptureShape,
+  type DecodedCapture,
+  type SnapshotBatch,
+  type RecordingWindow,
+  type Recording,
+  type SessionMetadata,
+  type RecordingFormat,
+  type RedactionEntry,
+  type ReadResult,
+  type ConsoleEntry,
+  type NetworkEntry,
+} from "./types.js";
+export { gunzipCapped, isGzip } from "./bytes.js";
+export {
+  validateRrwebEvent,
+  validateRrwebEvents,
+  validateCaptureEvent,
+  CONSOLE_PLUGIN,
+  NETWORK_PLUGIN,
+} from "./validate.js";
+export { unpackEvent, packEvent, PACKED_EVENT_VERSION } from "./pack.js";
+export {
+  decodeCaptureBody,
+  splitCaptureEvents,
+  groupRecordings,
+  type DecodeCaptureOptions,
+  type SplitCaptureOptions,
+} from "./capture.js";
+export { computeMetadata, MetadataAccumulator, ACTIVITY_GAP_MS, type MetadataState } from "./metadata.js";
+export { consoleEntries, networkEntries } from "./extract.js";
+export {
+  toHar,
+  type Har,
+  type HarLog,
+  type HarEntry,
+  type HarRequest,
+  type HarResponse,
+  type HarTimings,
+  type HarNameValue,
+  type HarContent,
+  type HarPostData,
+  type HarPage,
+} from "./har.js";
+export { sniffFormat, FIXTURE_FORMAT, BUNDLE_FORMAT } from "./formats/sniff.js";
+export { readRecordingFile, POSTHOG_EXPORT_VERSIONS, type ReadOptions } from "./formats/read.js";
+export { writePosthogExport, writeRrwebJson, writeBlobV2, POSTHOG_EXPORT_VERSION } from "./formats/write.js";
+export {
+  writeBundle,
+  BUNDLE_FORMAT_VERSION,
+  type BundleManifest,
+  type BundleFileEntry,
+  type WriteBundleOptions,
+} from "./formats/bundle.js";
+export {
+  writeFixture,
+  FIXTURE_FORMAT_VERSION,
+  type FixtureHeader,
+  type WriteFixtureOptions,
+} from "./formats/fixture.js";
+export type { SearchParamsLike } from "./platform.js";
+export { JsonlDecoder, type JsonlValue } from "./jsonl.js";
+export { MAX_JSON_DEPTH } from "./json.js";

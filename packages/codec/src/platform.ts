@@ -1,0 +1,62 @@
+// The codec runs in Node 20 and in browsers and compiles without DOM or node types. These are the
+// few platform globals it needs, typed with only the members it calls, read off globalThis so the
+// declarations never clash with a consumer's DOM or @types/node globals.
+
+interface PlatformTextDecoder {
+  decode(input?: Uint8Array): string;
+}
+interface PlatformTextEncoder {
+  encode(input?: string): Uint8Array;
+}
+/** The part of URLSearchParams the codec reads; a real URLSearchParams satisfies it. */
+export interface SearchParamsLike {
+  get(name: string): string | null;
+}
+interface PlatformSearchParams extends SearchParamsLike {
+  [Symbol.iterator](): IterableIterator<[string, string]>;
+}
+interface PlatformGlobals {
+  URLSearchParams: new (init?: string) => PlatformSearchParams;
+  URL: new (url: string) => { searchParams: PlatformSearchParams };
+  TextDecoder: new (
+    label?: string,
+    options?: { fatal?: boolean; ignoreBOM?: boolean },
+  ) => PlatformTextDecoder;
+  TextEncoder: new () => PlatformTextEncoder;
+  crypto?: { subtle?: { digest(algorithm: "SHA-256", data: Uint8Array): Promise<ArrayBuffer> } };
+}
+
+const platform = globalThis as unknown as PlatformGlobals;
+
+const utf8Decoder = new platform.TextDecoder("utf-8");
+const utf8Encoder = new platform.TextEncoder();
+
+export function utf8Decode(bytes: Uint8Array): string {
+  return utf8Decoder.decode(bytes);
+}
+
+export function utf8Encode(text: string): Uint8Array {
+  return utf8Encoder.encode(text);
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const subtle = platform.crypto?.subtle;
+  if (!subtle) throw new Error("crypto.subtle is not available (needs Node 20+ or a secure browser context)");
+  const digest = new Uint8Array(await subtle.digest("SHA-256", bytes));
+  let hex = "";
+  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+export function parseForm(text: string): SearchParamsLike {
+  return new platform.URLSearchParams(text);
+}
+
+/** Query parameters of an absolute URL, or [] when it does not parse. */
+export function urlQuery(url: string): [string, string][] {
+  try {
+    return [...new platform.URL(url).searchParams];
+  } catch {
+    return [];
+  }
+}
