@@ -45,12 +45,18 @@ function serve(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-describe.skipIf(!ready)("the built codec in Chromium", () => {
+describe("the built codec in Chromium", () => {
   let server: Server;
   let close: () => Promise<void>;
   let run: <T>(fn: string, arg: unknown) => Promise<T>;
 
   beforeAll(async () => {
+    // CI installs Chromium and builds before testing; a missing prerequisite is a failure, not a skip.
+    if (!ready) {
+      throw new Error(
+        "needs Debian chromium and the built codec: run `node tooling/ci/ensure-chromium.mjs` and `pnpm build`",
+      );
+    }
     server = await serve();
     const browser = await launchChromium();
     const tab = await browser.newPage();
