@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Store } from "@replay-devkit/store";
+import type { ResolvedRemoteConfig } from "./remote-config.js";
+import type { ServerLimits } from "./http.js";
+
+export interface ServerState {
+  /** Open server-sent-event responses, ended on shutdown. */
+  readonly streams: Set<ServerResponse>;
+  captureSeq: number;
+  closed: boolean;
+}
+
+export interface ResolvedOptions {
+  store: Store;
+  version: string;
+  posthogJsDir: string | null;
+  inspectorDir: string | null;
+  remote: ResolvedRemoteConfig;
+  limits: ServerLimits;
+  captureDir: string | null;
+  keepaliveMs: number;
+  log: (line: string) => void;
+}
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Decoded path segments of the request (no empty segments). */
+  segments: string[];
+  pathname: string;
+  query: URLSearchParams;
+  params: Record<string, string>;
+  options: ResolvedOptions;
+  state: ServerState;
+}
+
+export type RouteHandler = (ctx: RouteContext) => void | Promise<void>;
+
+export interface Route {
+  /** For logs and the docs. */
+  name: string;
+  method: "GET" | "POST" | "DELETE";
+  /** `/api/recordings/:id`; a final `*rest` takes the remaining segments joined by `/`. */
+  path: string;
+  handler: RouteHandler;
+}

@@ -1,0 +1,245 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Store } from "@replay-devkit/store";
+import type { ResolvedOptions, Route, RouteContext, ServerState } from "./context.js";
+import { captureDirFromEnv } from "./env.js";
+import { HttpError, toHttpError } from "./errors.js";
+import {
+  DEFAULT_SERVER_LIMITS,
+  corsHeaders,
+  preflightHeaders,
+  sendError,
+  type ServerLimits,
+} from "./http.js";
+import { resolveRemoteConfig, type RecordingConfig } from "./remote-config.js";
+import { ROUTES, inspectorStatic } from "./routes/index.js";
+
+export interface HandlerOptions {
+  store: Store;
+  /** Directories served as static files: posthog-js's `dist` under /static/, the inspector's export at /. */
+  staticDirs?: { posthogJs?: string; inspector?: string };
+  /** What the remote config tells posthog-js to record. */
+  recordingConfig?: RecordingConfig;
+  /** Feature flags answered on /flags/ (a linked recording flag is turned on automatically). */
+  featureFlags?: Record<string, boolean | string>;
+  limits?: Partial<ServerLimits>;
+  /** Reported by /health and the X-Replay-Devkit header. */
+  version: string;
+  /** Capture mode folder; defaults to REPLAY_DEVKIT_CAPTURE_DIR. null turns it off. */
+  captureDir?: string | null;
+  /** Interval of SSE keepalive comments (default 15000 ms). */
+  keepaliveMs?: number;
+  /** Recordings with no writes for this long are compacted in the background (default 10 min; null: never). */
+  compactIdleMs?: number | null;
+  /** Where warnings and failures are written (default stderr). */
+  log?: (line: string) => void;
+}
+
+/** A node:http request handler with a `close()` that ends event streams and background work. */
+export interface ReplayDevkitHandler {
+  (req: IncomingMessage, res: ServerResponse): void;
+  readonly store: Store;
+  readonly version: string;
+  /** Ends open event streams and stops background compaction; later requests get 503. */
+  close(): void;
+  /** Number of requests being handled right now (for draining on shutdown). */
+  readonly inFlight: number;
+}
+
+interface CompiledRoute extends Route {
+  parts: string[];
+}
+
+const COMPILED: readonly CompiledRoute[] = ROUTES.map((route) => ({
+  ...route,
+  parts: route.path.split("/").filter((p) => p !== ""),
+}));
+
+function matchRoute(parts: readonly string[], segments: readonly string[]): Record<string, string> | null {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    if (part.startsWith("*")) {
+      if (segments.length <= i) return null;
+      params[part.slice(1)] = segments.slice(i).join("/");
+      return params;
+    }
+    const segment = segments[i];
+    if (segment === undefined) return null;
+    if (part.startsWith(":")) params[part.slice(1)] = segment;
+    else if (part !== segment) return null;
+  }
+  return segments.length === parts.length ? params : null;
+}
+
+function parseTarget(raw: string): { pathname: string; query: URLSearchParams; segments: string[] } {
+  let target = raw;
+  if (/^https?:\/\//i.test(target)) {
+    const url = new URL(target);
+    target = url.pathname + url.search;
+  }
+  if (!target.startsWith("/"))
+    throw new HttpError("INVALID_PATH", "The request target must be a path starting with /.");
+  const q = target.indexOf("?");
+  const pathname = q === -1 ? target : target.slice(0, q);
+  const query = new URLSearchParams(q === -1 ? "" : target.slice(q + 1));
+  const segments: string[] = [];
+  for (const part of pathname.split("/")) {
+    if (part === "") continue;
+    try {
+      segments.push(decodeURIComponent(part));
+    } catch {
+      throw new HttpError("INVALID_PATH", "The path has malformed percent-encoding.");
+    }
+  }
+  return { pathname, query, segments };
+}
+
+function resolveOptions(options: HandlerOptions): ResolvedOptions {
+  if (!options || typeof options.store?.ingestSnapshots !== "function") {
+    throw new HttpError(
+      "INVALID_OPTIONS",
+      "createHandler needs a store from @replay-devkit/store's openStore().",
+    );
+  }
+  if (typeof options.version !== "string" || options.version === "") {
+    throw new HttpError("INVALID_OPTIONS", "createHandler needs a version string (reported by /health).");
+  }
+  const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  for (const [key, value] of Object.entries(limits)) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+      throw new HttpError("INVALID_OPTIONS", `limits.${key} must be a positive number of bytes.`);
+    }
+  }
+  return {
+    store: options.store,
+    version: options.version,
+    posthogJsDir: options.staticDirs?.posthogJs ?? null,
+    inspectorDir: options.staticDirs?.inspector ?? null,
+    remote: resolveRemoteConfig(options.recordingConfig, options.featureFlags),
+    limits,
+    captureDir: options.captureDir === undefined ? captureDirFromEnv() : options.captureDir,
+    keepaliveMs: options.keepaliveMs ?? 15_000,
+    log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+  };
+}
+
+/**
+ * Builds the whole server as one request handler: the posthog-js capture protocol, the JSON API,
+ * server-sent events and static files, all backed by the injected store. Bind it with `listen()`
+ * or any node:http server (tests use port 0).
+ */
+export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
+  const resolved = resolveOptions(options);
+  const state: ServerState = { streams: new Set(), captureSeq: 0, closed: false };
+  let inFlight = 0;
+
+  let compactTimer: NodeJS.Timeout | null = null;
+  const compactIdleMs = options.compactIdleMs === undefined ? 10 * 60_000 : options.compactIdleMs;
+  if (compactIdleMs !== null) {
+    compactTimer = setInterval(
+      () => {
+        try {
+          resolved.store.compactIdle(compactIdleMs);
+        } catch (error) {
+          resolved.log(`replay-devkit: background compaction failed: ${String(error)}`);
+        }
+      },
+      Math.min(60_000, Math.max(1000, compactIdleMs)),
+    );
+    compactTimer.unref();
+  }
+
+  async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader("x-replay-devkit", resolved.version);
+    for (const [name, value] of Object.entries(corsHeaders(req))) res.setHeader(name, value as string);
+    try {
+      if (state.closed) throw new HttpError("UNAVAILABLE", "replay-devkit is shutting down.");
+      const method = (req.method ?? "GET").toUpperCase();
+      if (method === "OPTIONS") {
+        res.writeHead(204, preflightHeaders(req));
+        res.end();
+        return;
+      }
+      const { pathname, query, segments } = parseTarget(req.url ?? "/");
+      const wanted = method === "HEAD" ? "GET" : method;
+      const allowed = new Set<string>();
+      for (const route of COMPILED) {
+        const params = matchRoute(route.parts, segments);
+        if (!params) continue;
+        if (route.method !== wanted) {
+          allowed.add(route.method);
+          continue;
+        }
+        const ctx: RouteContext = { req, res, segments, pathname, query, params, options: resolved, state };
+        await route.handler(ctx);
+        return;
+      }
+      if (allowed.size > 0) {
+        res.setHeader("allow", [...allowed, "OPTIONS"].join(", "));
+        throw new HttpError(
+          "METHOD_NOT_ALLOWED",
+          `${method} is not allowed on ${pathname}; use ${[...allowed].join(" or ")}.`,
+        );
+      }
+      if (wanted === "GET") {
+        await inspectorStatic({ req, res, segments, pathname, query, params: {}, options: resolved, state });
+        return;
+      }
+      throw new HttpError(
+        "NOT_FOUND",
+        `No route for ${method} ${pathname}; see the server README for the API.`,
+      );
+    } catch (thrown) {
+      const error = toHttpError(thrown);
+      if (error.status >= 500)
+        resolved.log(`replay-devkit: ${req.method} ${req.url}: ${describeCause(thrown)}`);
+      if (res.headersSent) res.destroy();
+      else sendError(res, error);
+    }
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    inFlight++;
+    let counted = true;
+    const done = () => {
+      if (counted) {
+        counted = false;
+        inFlight--;
+      }
+    };
+    res.on("close", done);
+    res.on("finish", done);
+    // Event streams stay open for as long as the page does; they do not count as in flight.
+    dispatch(req, res).then(
+      () => {
+        if (state.streams.has(res)) done();
+      },
+      (error: unknown) => {
+        // dispatch answers its own errors; reaching here means even that failed, so cut the socket.
+        resolved.log(`replay-devkit: ${req.method} ${req.url}: ${describeCause(error)}`);
+        done();
+        res.destroy();
+      },
+    );
+  };
+
+  return Object.defineProperties(handler, {
+    store: { value: resolved.store, enumerable: true },
+    version: { value: resolved.version, enumerable: true },
+    inFlight: { get: () => inFlight, enumerable: true },
+    close: {
+      value: () => {
+        state.closed = true;
+        if (compactTimer) clearInterval(compactTimer);
+        compactTimer = null;
+        for (const res of state.streams) res.end();
+        state.streams.clear();
+      },
+    },
+  }) as ReplayDevkitHandler;
+}
+
+function describeCause(error: unknown): string {
+  const cause = error instanceof HttpError && error.cause !== undefined ? error.cause : error;
+  return cause instanceof Error ? (cause.stack ?? cause.message) : String(cause);
+}

@@ -1,0 +1,11 @@
+export { createHandler } from "./handler.js";
+export type { HandlerOptions, ReplayDevkitHandler } from "./handler.js";
+export { listen } from "./listen.js";
+export type { ListenOptions, Listening } from "./listen.js";
+export { HttpError, HTTP_STATUS, isHttpError, toHttpError } from "./errors.js";
+export type { HttpErrorCode } from "./errors.js";
+export { DEFAULT_SERVER_LIMITS } from "./http.js";
+export type { ServerLimits } from "./http.js";
+export type { RecordingConfig, UrlTrigger } from "./remote-config.js";
+export { ROUTES } from "./routes/index.js";
+export type { Route, RouteContext, RouteHandler } from "./context.js";

@@ -1,0 +1,28 @@
+import type { RecordingSort } from "@replay-devkit/store";
+import type { RouteContext } from "../context.js";
+import { sendJson } from "../http.js";
+import { boolParam, dateParam, enumParam, intParam, stringParam } from "../query.js";
+
+const SORTS: readonly RecordingSort[] = ["newest", "oldest", "longest", "shortest", "updated"];
+
+/** `GET /api/recordings`: newest first, with filters and paging. */
+export function listRecordings(ctx: RouteContext): void {
+  const q = ctx.query;
+  const limit = intParam(q, "limit", 1, 1000) ?? 100;
+  const offset = intParam(q, "offset", 0, Number.MAX_SAFE_INTEGER) ?? 0;
+  const filter = {
+    url: stringParam(q, "url"),
+    distinctId: stringParam(q, "distinctId"),
+    hasErrors: boolParam(q, "hasErrors"),
+    minDurationMs: intParam(q, "minDurationMs", 0, Number.MAX_SAFE_INTEGER),
+    from: dateParam(q, "from"),
+    to: dateParam(q, "to"),
+    sort: enumParam(q, "sort", SORTS),
+    limit,
+    offset,
+  };
+  const { recordings, total } = ctx.options.store.listRecordings(
+    Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)),
+  );
+  sendJson(ctx.res, 200, { recordings, total, limit, offset });
+}
