@@ -3,10 +3,11 @@
 // Prints one JSON line {"port":N} on stdout when listening; exits on SIGTERM or when stdin closes.
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 
 const [mode, dir] = process.argv.slice(2);
 if (!mode || !dir) {
-  console.error("usage: node ingest-server.mjs <bare|sqlite|devkit> <dir>");
+  console.error("usage: node ingest-server.mjs <bare|sqlite|parse|devkit> <dir>");
   process.exit(2);
 }
 
@@ -36,7 +37,7 @@ async function start() {
   if (mode === "bare") {
     return listenPlain(baselineHandler(() => {}));
   }
-  if (mode === "sqlite") {
+  if (mode === "sqlite" || mode === "parse") {
     const { default: Database } = await import("better-sqlite3");
     const db = new Database(join(dir, "baseline.sqlite"));
     db.pragma("journal_mode = WAL");
@@ -45,7 +46,15 @@ async function start() {
       "CREATE TABLE IF NOT EXISTS bodies (id INTEGER PRIMARY KEY, received_at INTEGER NOT NULL, path TEXT NOT NULL, body BLOB NOT NULL)",
     );
     const insert = db.prepare("INSERT INTO bodies (received_at, path, body) VALUES (?, ?, ?)");
-    const server = await listenPlain(baselineHandler((path, body) => insert.run(Date.now(), path, body)));
+    const parse = mode === "parse";
+    const server = await listenPlain(
+      baselineHandler((path, body) => {
+        // c1: look at the events (what any decoding server pays), store the compressed body as sent.
+        if (parse && !Array.isArray(JSON.parse(gunzipSync(body).toString("utf8"))))
+          throw new Error("expected a JSON array body");
+        insert.run(Date.now(), path, body);
+      }),
+    );
     return { ...server, close: async () => (await server.close(), db.close()) };
   }
   if (mode === "devkit") {

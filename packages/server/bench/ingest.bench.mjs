@@ -1,13 +1,14 @@
 // Ingest throughput and latency of the devkit's /s/ route under concurrency, against two baselines
 // measured in the same run: (a) a bare node:http server that reads the body and answers 200, and
-// (b) the same plus one better-sqlite3 (WAL) insert of the raw body. Bodies are the real /s/
+// (b) the same plus one better-sqlite3 (WAL) insert of the raw body, (c1) the same plus gunzip and
+// JSON.parse of the body first (the least work any server that looks at the events must do). Bodies are the real /s/
 // requests posthog-js 1.449.2 sent (shared/fixtures/posthog-js-capture), each copy given fresh
 // $snapshot uuids so the devkit's idempotent ingest stores every request instead of skipping it.
 //
 // Every server runs in a child process; this process is only the load generator (node:http with a
 // keep-alive agent, one connection per in-flight request). Run against the built dist:
 //   pnpm --filter @replay-devkit/server build && pnpm --filter @replay-devkit/server bench
-// Knobs (env): BENCH_MODES (bare,sqlite,devkit), BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (1), BENCH_REPS (3), BENCH_POOL (4000, the
+// Knobs (env): BENCH_MODES (bare,sqlite,parse,devkit), BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (1), BENCH_REPS (3), BENCH_POOL (8000, the
 // initial number of unique bodies; more are prepared between runs when the devkit is fast).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -27,11 +28,12 @@ import {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
-const POOL = Number(process.env.BENCH_POOL ?? 4000);
+const POOL = Number(process.env.BENCH_POOL ?? 8000);
 const CONCURRENCY = [16, 64];
 const ALL_MODES = [
   { mode: "bare", name: "bare node:http (read body, 200)" },
   { mode: "sqlite", name: "node:http + 1 SQLite insert (WAL)" },
+  { mode: "parse", name: "node:http + gunzip + JSON.parse + 1 SQLite insert (PLATFORM.md c1)" },
   { mode: "devkit", name: "replay-devkit server /s/" },
 ];
 // BENCH_MODES=bare,sqlite runs a subset (to check the baselines alone); the report needs all three.
@@ -347,7 +349,7 @@ const compare = (concurrency, key, unit, base, better) => {
   });
 };
 for (const concurrency of CONCURRENCY) {
-  for (const mode of ["bare", "sqlite"]) {
+  for (const mode of ["bare", "sqlite", "parse"]) {
     rows.push({
       name: `${mode} c${concurrency} reqPerSec (baseline)`,
       unit: "req/s",
@@ -356,7 +358,7 @@ for (const concurrency of CONCURRENCY) {
       note: `${label[mode]}; p50 ${med(mode, concurrency, "p50").toFixed(2)} ms, p99 ${med(mode, concurrency, "p99").toFixed(2)} ms`,
     });
   }
-  for (const base of ["bare", "sqlite"]) {
+  for (const base of ["bare", "sqlite", "parse"]) {
     compare(concurrency, "reqPerSec", "req/s", base, "higher");
     compare(concurrency, "mbPerSec", "MB/s", base, "higher");
     compare(concurrency, "p50", "ms", base, "lower");

@@ -2,12 +2,18 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Store } from "@replay-devkit/store";
 import type { ResolvedRemoteConfig } from "./remote-config.js";
 import type { ServerLimits } from "./http.js";
+import type { AccessPolicy } from "./access.js";
+import type { IngestQueue } from "./ingest-queue.js";
 
 export interface ServerState {
   /** Open server-sent-event responses, ended on shutdown. */
   readonly streams: Set<ServerResponse>;
   captureSeq: number;
   closed: boolean;
+  /** Unreadable $snapshot events dropped from otherwise good capture bodies since start (see /health). */
+  rejectedEvents: number;
+  /** Group commit for capture bodies. */
+  readonly ingest: IngestQueue;
 }
 
 export interface ResolvedOptions {
@@ -19,6 +25,7 @@ export interface ResolvedOptions {
   limits: ServerLimits;
   captureDir: string | null;
   keepaliveMs: number;
+  access: AccessPolicy;
   log: (line: string) => void;
 }
 
@@ -43,4 +50,9 @@ export interface Route {
   /** `/api/recordings/:id`; a final `*rest` takes the remaining segments joined by `/`. */
   path: string;
   handler: RouteHandler;
+  /**
+   * Open routes (capture protocol, posthog-js scripts, /health, plain rrweb ingest) answer any
+   * Origin and any Host. Everything else is private: only allowed origins and hosts.
+   */
+  open?: boolean;
 }

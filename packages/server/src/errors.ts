@@ -8,6 +8,8 @@ export type HttpErrorCode =
   | "INVALID_BODY"
   | "INVALID_QUERY"
   | "INVALID_PATH"
+  | "FORBIDDEN_ORIGIN"
+  | "FORBIDDEN_HOST"
   | "NOT_FOUND"
   | "METHOD_NOT_ALLOWED"
   | "PAYLOAD_TOO_LARGE"
@@ -26,6 +28,9 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = Object.freez
   INVALID_BODY: 400,
   INVALID_QUERY: 400,
   INVALID_PATH: 400,
+  // A page from another site (or a DNS-rebound name) asked for recordings: never retried, never served.
+  FORBIDDEN_ORIGIN: 403,
+  FORBIDDEN_HOST: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   PAYLOAD_TOO_LARGE: 413,

@@ -1,16 +1,28 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Store } from "@replay-devkit/store";
 import type { ResolvedOptions, Route, RouteContext, ServerState } from "./context.js";
-import { captureDirFromEnv } from "./env.js";
+import {
+  allowBoundHost,
+  crossSiteSubresource,
+  forbiddenHost,
+  forbiddenOrigin,
+  hostAllowed,
+  originAllowed,
+  requestOrigin,
+  resolveAccessPolicy,
+} from "./access.js";
+import { allowedHostsFromEnv, allowedOriginsFromEnv, captureDirFromEnv } from "./env.js";
 import { HttpError, toHttpError } from "./errors.js";
 import {
   DEFAULT_SERVER_LIMITS,
   corsHeaders,
   preflightHeaders,
+  privateCorsHeaders,
   sendError,
   type ServerLimits,
 } from "./http.js";
 import { resolveRemoteConfig, type RecordingConfig } from "./remote-config.js";
+import { IngestQueue } from "./ingest-queue.js";
 import { ROUTES, inspectorStatic } from "./routes/index.js";
 
 export interface HandlerOptions {
@@ -32,6 +44,18 @@ export interface HandlerOptions {
   compactIdleMs?: number | null;
   /** Where warnings and failures are written (default stderr). */
   log?: (line: string) => void;
+  /**
+   * Browser origins (`http://host:port`) allowed to use the private JSON API, besides the server's
+   * own origin and the inspector's dev server (http://localhost:3010). Added to
+   * REPLAY_DEVKIT_ALLOWED_ORIGINS. Capture routes accept every origin regardless.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Host names (besides localhost, 127.0.0.1, [::1], *.localhost and the bound host) under which the
+   * JSON API and the inspector answer; `*.example.test` matches subdomains, `*` turns the DNS-rebinding
+   * check off. Added to REPLAY_DEVKIT_ALLOWED_HOSTS. Capture routes accept every Host regardless.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** A node:http request handler with a `close()` that ends event streams and background work. */
@@ -43,6 +67,8 @@ export interface ReplayDevkitHandler {
   close(): void;
   /** Number of requests being handled right now (for draining on shutdown). */
   readonly inFlight: number;
+  /** Accepts `host` as a Host name for the private API; `listen()` calls it with the bound address. */
+  allowHost(host: string): void;
 }
 
 interface CompiledRoute extends Route {
@@ -119,6 +145,14 @@ function resolveOptions(options: HandlerOptions): ResolvedOptions {
     limits,
     captureDir: options.captureDir === undefined ? captureDirFromEnv() : options.captureDir,
     keepaliveMs: options.keepaliveMs ?? 15_000,
+    access: resolveAccessPolicy(
+      [...allowedOriginsFromEnv(), ...(options.allowedOrigins ?? [])],
+      [...allowedHostsFromEnv(), ...(options.allowedHosts ?? [])],
+      {
+        origins: "allowedOrigins / REPLAY_DEVKIT_ALLOWED_ORIGINS",
+        hosts: "allowedHosts / REPLAY_DEVKIT_ALLOWED_HOSTS",
+      },
+    ),
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   };
 }
@@ -130,7 +164,13 @@ function resolveOptions(options: HandlerOptions): ResolvedOptions {
  */
 export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
   const resolved = resolveOptions(options);
-  const state: ServerState = { streams: new Set(), captureSeq: 0, closed: false };
+  const state: ServerState = {
+    streams: new Set(),
+    captureSeq: 0,
+    closed: false,
+    rejectedEvents: 0,
+    ingest: new IngestQueue(resolved.store),
+  };
   let inFlight = 0;
 
   let compactTimer: NodeJS.Timeout | null = null;
@@ -151,21 +191,42 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader("x-replay-devkit", resolved.version);
-    for (const [name, value] of Object.entries(corsHeaders(req))) res.setHeader(name, value as string);
     try {
-      if (state.closed) throw new HttpError("UNAVAILABLE", "replay-devkit is shutting down.");
       const method = (req.method ?? "GET").toUpperCase();
+      const { pathname, query, segments } = parseTarget(req.url ?? "/");
+      const matches: { route: CompiledRoute; params: Record<string, string> }[] = [];
+      for (const route of COMPILED) {
+        const params = matchRoute(route.parts, segments);
+        if (params) matches.push({ route, params });
+      }
+      const open = matches.length > 0 && matches.every((m) => m.route.open === true);
+      let cors: OutgoingHttpHeaders;
+      if (open) cors = corsHeaders(req);
+      else {
+        // Private: recordings leave the machine only to pages the developer trusts.
+        const host = req.headers.host;
+        if (!hostAllowed(resolved.access, host)) throw forbiddenHost(host ?? "");
+        const origin = requestOrigin(req);
+        if (origin !== undefined && !originAllowed(resolved.access, origin, host))
+          throw forbiddenOrigin(origin);
+        if (origin === undefined && crossSiteSubresource(req)) {
+          throw new HttpError(
+            "FORBIDDEN_ORIGIN",
+            "Another site's page tried to load the recordings API as a script, image or style sheet. Read recordings with fetch from the inspector or an allowed origin (allowedOrigins / REPLAY_DEVKIT_ALLOWED_ORIGINS).",
+          );
+        }
+        cors = privateCorsHeaders(origin);
+      }
+      for (const name in cors) res.setHeader(name, cors[name] as string);
+      if (state.closed) throw new HttpError("UNAVAILABLE", "replay-devkit is shutting down.");
       if (method === "OPTIONS") {
-        res.writeHead(204, preflightHeaders(req));
+        res.writeHead(204, preflightHeaders(req, cors));
         res.end();
         return;
       }
-      const { pathname, query, segments } = parseTarget(req.url ?? "/");
       const wanted = method === "HEAD" ? "GET" : method;
       const allowed = new Set<string>();
-      for (const route of COMPILED) {
-        const params = matchRoute(route.parts, segments);
-        if (!params) continue;
+      for (const { route, params } of matches) {
         if (route.method !== wanted) {
           allowed.add(route.method);
           continue;
@@ -227,6 +288,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
     store: { value: resolved.store, enumerable: true },
     version: { value: resolved.version, enumerable: true },
     inFlight: { get: () => inFlight, enumerable: true },
+    allowHost: { value: (host: string) => allowBoundHost(resolved.access, host) },
     close: {
       value: () => {
         state.closed = true;

@@ -56,7 +56,8 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       if (done) return;
       done = true;
       cleanup();
-      resolve(Buffer.concat(chunks, size));
+      // Small bodies arrive in one chunk; concat would copy it for nothing.
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     };
     const onError = (error: Error) => {
       if (done) return;
@@ -121,25 +122,47 @@ export function decodeContentEncoding(
   );
 }
 
-/** CORS for every response: posthog-js runs on the app's origin and loads scripts with crossorigin. */
-export function corsHeaders(req: IncomingMessage): OutgoingHttpHeaders {
-  const raw = req.headers.origin;
+const EXPOSED_HEADERS =
+  "Retry-After, Content-Disposition, X-Replay-Devkit, X-Replay-Devkit-Redactions, X-Replay-Devkit-Rejected";
+
+function plausibleOrigin(raw: string | undefined): string | undefined {
   // Echo only a plausible origin; anything else would be unsafe (or invalid) to put in a header.
-  const origin = typeof raw === "string" && raw.length <= 512 && /^[\x21-\x7e]+$/.test(raw) ? raw : undefined;
+  return typeof raw === "string" && raw.length <= 512 && /^[\x21-\x7e]+$/.test(raw) ? raw : undefined;
+}
+
+/** CORS for open routes: posthog-js runs on the app's origin and loads scripts with crossorigin. */
+export function corsHeaders(req: IncomingMessage): OutgoingHttpHeaders {
+  const origin = plausibleOrigin(req.headers.origin);
   const headers: OutgoingHttpHeaders = {
     "access-control-allow-origin": origin && origin !== "null" ? origin : "*",
-    "access-control-expose-headers":
-      "Retry-After, Content-Disposition, X-Replay-Devkit, X-Replay-Devkit-Redactions",
+    "access-control-expose-headers": EXPOSED_HEADERS,
     vary: "Origin",
   };
   if (origin && origin !== "null") headers["access-control-allow-credentials"] = "true";
   return headers;
 }
 
-export function preflightHeaders(req: IncomingMessage): OutgoingHttpHeaders {
+/**
+ * CORS for private routes: only an origin the access policy allowed is echoed. Without an Origin
+ * (same-origin GETs, curl, the CLI) there is no Access-Control-Allow-Origin at all, never `*`.
+ */
+export function privateCorsHeaders(allowedOrigin: string | undefined): OutgoingHttpHeaders {
+  if (allowedOrigin === undefined) return { vary: "Origin" };
+  return {
+    "access-control-allow-origin": allowedOrigin,
+    "access-control-allow-credentials": "true",
+    "access-control-expose-headers": EXPOSED_HEADERS,
+    vary: "Origin",
+  };
+}
+
+export function preflightHeaders(
+  req: IncomingMessage,
+  cors: OutgoingHttpHeaders = corsHeaders(req),
+): OutgoingHttpHeaders {
   const requested = req.headers["access-control-request-headers"];
   return {
-    ...corsHeaders(req),
+    ...cors,
     "access-control-allow-methods": "GET, HEAD, POST, DELETE, OPTIONS",
     "access-control-allow-headers":
       typeof requested === "string" && /^[\w\s,-]{1,1000}$/.test(requested) ? requested : "content-type",
@@ -168,9 +191,27 @@ export function send(
     res.end();
     return;
   }
-  const bytes = typeof body === "string" ? Buffer.from(body, "utf8") : body;
-  res.writeHead(status, { "content-length": String(bytes.length), "cache-control": "no-store", ...headers });
-  res.end(bytes);
+  const length = typeof body === "string" ? Buffer.byteLength(body, "utf8") : body.length;
+  res.writeHead(status, { "content-length": String(length), "cache-control": "no-store", ...headers });
+  // A string body goes out in the same write as the headers; a Buffer costs a writev of two.
+  res.end(body);
+}
+
+const ACK_BODY = '{"status":1}';
+const ACK_HEADERS: OutgoingHttpHeaders = Object.freeze({
+  "content-type": "application/json; charset=utf-8",
+  "content-length": String(ACK_BODY.length),
+  "cache-control": "no-store",
+});
+
+/** The capture success answer, `200 {"status":1}`: prebuilt because every posthog-js flush gets it. */
+export function sendAck(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(200, ACK_HEADERS);
+  res.end(ACK_BODY);
 }
 
 export function sendError(res: ServerResponse, error: HttpError, headers: OutgoingHttpHeaders = {}): void {

@@ -9,3 +9,4 @@ export type { ServerLimits } from "./http.js";
 export type { RecordingConfig, UrlTrigger } from "./remote-config.js";
 export { ROUTES } from "./routes/index.js";
 export type { Route, RouteContext, RouteHandler } from "./context.js";
+export { DEFAULT_ALLOWED_ORIGINS } from "./access.js";

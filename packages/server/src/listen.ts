@@ -6,6 +6,7 @@ type Handler = ((req: IncomingMessage, res: ServerResponse) => void) & {
   close?: () => void;
   readonly inFlight?: number;
   readonly store?: { close(): void };
+  allowHost?: (host: string) => void;
 };
 
 export interface ListenOptions {
@@ -52,6 +53,8 @@ export function listen(handler: Handler, options: ListenOptions): Promise<Listen
       `replay-devkit: warning: listening on ${host}, not loopback. Anyone who can reach this address can read and delete your recordings.`,
     );
   }
+  // The name the developer chose to bind is one they will type in the browser.
+  handler.allowHost?.(host);
   const server = createServer(handler);
   // Slow or stalled clients must not pin sockets forever.
   server.headersTimeout = 30_000;

@@ -34,7 +34,7 @@ describe("health and CORS", () => {
   it("identifies itself on /health and on every response", async () => {
     const server = await start();
     const res = await raw(server, "GET", "/health");
-    expect(res.json()).toEqual({ ok: true, name: "replay-devkit", version: "0.0.0-test" });
+    expect(res.json()).toEqual({ ok: true, name: "replay-devkit", version: "0.0.0-test", rejectedEvents: 0 });
     expect(res.headers["x-replay-devkit"]).toBe("0.0.0-test");
     expect((await raw(server, "GET", "/api/recordings/none")).headers["x-replay-devkit"]).toBe("0.0.0-test");
   });

@@ -1,5 +1,6 @@
 export { openStore } from "./store.js";
 export type {
+  CaptureRequest,
   ChangeListener,
   CompactResult,
   ImportResult,

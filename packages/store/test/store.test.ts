@@ -298,6 +298,90 @@ describe("ingest", () => {
     expect(store.listRecordings().total).toBe(0);
   });
 
+  it("group-commits several capture requests with the same results as one by one", () => {
+    const requests = [
+      { batches: [batch([meta(1000, "https://shop.test/"), click(1500)], { uuid: "g1" })] },
+      {
+        batches: [batch([consoleError(3000)], { uuid: "g2", windowId: WINDOW_2 })],
+        others: [pageview("pv-g", new Date(3500).toISOString())],
+      },
+      // A retry of the first request inside the same group is a duplicate, not a second copy.
+      { batches: [batch([meta(1000, "https://shop.test/"), click(1500)], { uuid: "g1" })] },
+      { batches: [batch([click(2000, 7)], { uuid: "g3", sessionId: "other-session", distinctId: "u2" })] },
+    ];
+    const grouped = openTracked(join(dir.path, "grouped.db"));
+    const single = openTracked(join(dir.path, "single.db"));
+    const results = grouped.ingestSnapshotsMany(requests);
+    const expected = requests.map((r) => single.ingestSnapshots(r.batches, r.others));
+    expect(
+      results.map((r) => (r instanceof Error ? r : { ...r, sessionIds: [...r.sessionIds].sort() })),
+    ).toEqual(expected.map((r) => ({ ...r, sessionIds: [...r.sessionIds].sort() })));
+    expect(results[2]).toMatchObject({ batches: 0, duplicates: 1 });
+    for (const id of [SESSION, "other-session"]) {
+      expect(Array.from(grouped.iterateEvents(id))).toEqual(Array.from(single.iterateEvents(id)));
+      const { updatedAt: _a, createdAt: _b, ...g } = grouped.getRecording(id)!;
+      const { updatedAt: _c, createdAt: _d, ...s } = single.getRecording(id)!;
+      expect(g).toEqual(s);
+    }
+    expect(grouped.getRecording(SESSION)).toMatchObject({ eventCount: 3, consoleErrorCount: 1 });
+    expect(grouped.getRecording("other-session")?.distinctId).toBe("u2");
+  });
+
+  it("fails only the bad request of a group and stores the rest", () => {
+    const store = openTracked();
+    const bad = { type: 3, data: {} } as unknown as RrwebEvent;
+    const results = store.ingestSnapshotsMany([
+      { batches: [batch([click(1000)], { uuid: "a" })] },
+      { batches: [batch([click(1100)], { uuid: "b" }), batch([bad], { uuid: "c" })] },
+      { batches: [batch([click(1200)], { uuid: "d", sessionId: "../../etc" })] },
+      { batches: [batch([click(1300)], { uuid: "e" })] },
+    ]);
+    expect(results[0]).toMatchObject({ batches: 1, events: 1 });
+    expect(results[1]).toBeInstanceOf(StoreError);
+    expect((results[1] as StoreError).code).toBe("INVALID_INPUT");
+    expect((results[2] as StoreError).code).toBe("INVALID_INPUT");
+    expect(results[3]).toMatchObject({ batches: 1, events: 1 });
+    // Nothing of the failed request is kept, not even its valid first batch.
+    expect(timestamps(store)).toEqual([1000, 1300]);
+    expect(store.getRecording(SESSION)?.eventCount).toBe(2);
+  });
+
+  it("fails every request of a group alike when the database is locked", () => {
+    const store = openTracked(file, { busyTimeoutMs: 50 });
+    store.ingestSnapshots([batch([click(1)], { uuid: "first" })]);
+    const other = new Database(file);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      const results = store.ingestSnapshotsMany([
+        { batches: [batch([click(2)], { uuid: "x" })] },
+        { batches: [batch([click(3)], { uuid: "y" })] },
+      ]);
+      expect(results.map((r) => (r instanceof StoreError ? r.code : "stored"))).toEqual(["BUSY", "BUSY"]);
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(timestamps(store)).toEqual([1]);
+  });
+
+  it("keeps the start-time and distinct-id indexes right when later batches move them", () => {
+    const store = openTracked();
+    store.ingestSnapshots([batch([click(5000)], { uuid: "1", distinctId: null })]);
+    store.ingestSnapshots([batch([click(6000)], { uuid: "2", distinctId: null })]);
+    // An earlier event and a distinct id arrive late: both indexed columns must follow.
+    store.ingestSnapshots([batch([click(1000)], { uuid: "3", distinctId: "late-user" })]);
+    expect(store.listRecordings({ from: new Date(500), to: new Date(1500) }).total).toBe(1);
+    expect(store.listRecordings({ distinctId: "late-user" }).recordings.map((r) => r.id)).toEqual([SESSION]);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
+      const row = db.prepare("SELECT start_ms, distinct_id FROM recordings").get();
+      expect(row).toEqual({ start_ms: 1000, distinct_id: "late-user" });
+    } finally {
+      db.close();
+    }
+  });
+
   it("stores plain rrweb events and imports recordings idempotently", () => {
     const store = openTracked();
     store.ingestRrweb("plain-1", "w", [click(10), click(20)], { distinctId: "dev" });

@@ -1,14 +1,27 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { decodeCaptureBody, splitCaptureEvents } from "@replay-devkit/codec";
+import { gunzipSync } from "node:zlib";
+import {
+  CodecError,
+  decodeCaptureBody,
+  isGzip,
+  splitCaptureEvents,
+  type CaptureEvent,
+  type SnapshotBatch,
+} from "@replay-devkit/codec";
 import type { RouteContext } from "../context.js";
 import { HttpError } from "../errors.js";
-import { readBody, sendJson } from "../http.js";
+import { readBody, sendAck } from "../http.js";
+
+// A $snapshot the codec cannot read on its own (no session, broken packing, not rrweb) is dropped
+// from an otherwise good body; anything hinting at hostile input still refuses the whole request.
+const DROPPABLE = new Set(["INVALID_CAPTURE", "INVALID_EVENT", "INVALID_GZIP", "INVALID_JSON"]);
 
 /**
  * `/e/`, `/i/v0/e/`, `/batch/`, `/capture/`, `/s/` and friends. posthog-js treats anything but
  * exactly 200 as failure (2xx other than 200 are retried and duplicated), so success is always
- * `200 {"status":1}`, and only after the store committed.
+ * `200 {"status":1}`, and only after the store committed (bodies decoded in the same event-loop
+ * turn share one commit).
  */
 export async function capture(ctx: RouteContext): Promise<void> {
   const { req, options } = ctx;
@@ -25,17 +38,99 @@ export async function capture(ctx: RouteContext): Promise<void> {
   if (options.captureDir) saveRawBody(ctx, body);
   if (body.length === 0)
     throw new HttpError("INVALID_BODY", "The capture request has an empty body; expected events.");
-  const decoded = decodeCaptureBody(body, {
+  let payload: Uint8Array = body;
+  let query = ctx.query;
+  if (isGzip(body)) {
+    payload = gunzipBody(body, options.limits.maxDecompressedBytes);
+    if (query.has("compression")) {
+      // The body is plain JSON now; a gzip hint would make the codec look for gzip again.
+      query = new URLSearchParams(query);
+      query.delete("compression");
+    }
+  }
+  const decoded = decodeCaptureBody(payload, {
     contentType: req.headers["content-type"] ?? null,
-    query: ctx.query,
+    query,
     limits: { maxDecompressedBytes: options.limits.maxDecompressedBytes },
     receivedAt: new Date(),
   });
-  const { snapshots, others } = splitCaptureEvents(decoded.events, {
-    limits: { maxDecompressedBytes: options.limits.maxDecompressedBytes },
+  const split = splitGood(decoded.events, options.limits.maxDecompressedBytes);
+  await ctx.state.ingest.ingest({ batches: split.snapshots, others: split.others });
+  if (split.rejected.length > 0) {
+    ctx.state.rejectedEvents += split.rejected.length;
+    ctx.res.setHeader("x-replay-devkit-rejected", String(split.rejected.length));
+    const first = split.rejected[0] as { index: number; error: CodecError };
+    options.log(
+      `replay-devkit: ${ctx.pathname}: stored ${decoded.events.length - split.rejected.length} events, dropped ${split.rejected.length} unreadable $snapshot event(s); first: events[${first.index}]: ${first.error.message}`,
+    );
+  }
+  sendAck(ctx.res);
+}
+
+/**
+ * posthog-js gzips every /s/ and /i/v0/e/ body. node:zlib inflates those small bodies several times
+ * faster than the codec's portable inflater (a tenth of the ingest CPU in the profile), and
+ * `maxOutputLength` stops a gzip bomb while inflating, at the same cap the codec would apply.
+ */
+function gunzipBody(body: Buffer, maxBytes: number): Buffer {
+  try {
+    return gunzipSync(body, { maxOutputLength: maxBytes });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new HttpError(
+        "PAYLOAD_TOO_LARGE",
+        `The gzip body inflates to more than the limit of ${maxBytes} bytes.`,
+        { cause: error },
+      );
+    }
+    throw new HttpError(
+      "INVALID_BODY",
+      `The body starts like gzip but cannot be inflated (${(error as Error).message}); send it whole, or as plain JSON.`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * splitCaptureEvents, but one unreadable $snapshot does not cost the whole body: posthog-js drops
+ * a batch answered 4xx, good events included (docs/decisions/0004-partial-batches.md). The whole
+ * body is refused only when nothing in it was readable.
+ */
+function splitGood(
+  events: CaptureEvent[],
+  maxDecompressedBytes: number,
+): { snapshots: SnapshotBatch[]; others: CaptureEvent[]; rejected: { index: number; error: CodecError }[] } {
+  const limits = { maxDecompressedBytes };
+  try {
+    return { ...splitCaptureEvents(events, { limits }), rejected: [] };
+  } catch (error) {
+    if (!(error instanceof CodecError) || !DROPPABLE.has(error.code)) throw error;
+  }
+  const snapshots: SnapshotBatch[] = [];
+  const others: CaptureEvent[] = [];
+  const rejected: { index: number; error: CodecError }[] = [];
+  let unpackedBytes = 0;
+  events.forEach((event, index) => {
+    try {
+      const one = splitCaptureEvents([event], { limits });
+      for (const batch of one.snapshots) {
+        // Each event got the whole budget on its own; the body as a whole keeps the same cap.
+        unpackedBytes += JSON.stringify(batch.events).length;
+        if (unpackedBytes > maxDecompressedBytes)
+          throw new HttpError(
+            "PAYLOAD_TOO_LARGE",
+            `The body unpacks to more than the limit of ${maxDecompressedBytes} bytes.`,
+          );
+        snapshots.push(batch);
+      }
+      others.push(...one.others);
+    } catch (error) {
+      if (!(error instanceof CodecError) || !DROPPABLE.has(error.code)) throw error;
+      rejected.push({ index, error });
+    }
   });
-  options.store.ingestSnapshots(snapshots, others);
-  sendJson(ctx.res, 200, { status: 1 });
+  if (snapshots.length === 0 && others.length === 0) throw (rejected[0] as { error: CodecError }).error;
+  return { snapshots, others, rejected };
 }
 
 /** Capture mode (STYLE.md §8): every raw body plus its request line and headers, for new fixtures. */

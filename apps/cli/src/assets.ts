@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// Both the bundle (dist/cli.js) and the sources (src/*.ts) sit one level below the package root.
+const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+let cachedVersion: string | undefined;
+
+/** The CLI's own version, read from its package.json so the bundle and the sources agree. */
+export function cliVersion(): string {
+  if (cachedVersion === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as {
+        version?: unknown;
+      };
+      cachedVersion = typeof pkg.version === "string" ? pkg.version : "0.0.0";
+    } catch {
+      cachedVersion = "0.0.0";
+    }
+  }
+  return cachedVersion;
+}
+
+/** The inspector's static export copied in by build.mjs; null when this install has none. */
+export function inspectorDir(): string | null {
+  const dir = join(PACKAGE_ROOT, "inspector");
+  return existsSync(join(dir, "index.html")) ? dir : null;
+}
+
+/** posthog-js's `dist`, served under /static/ so a script-tag snippet needs no CDN. Null when not installed. */
+export function posthogJsDir(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const dir = join(dirname(require.resolve("posthog-js/package.json")), "dist");
+    return existsSync(dir) ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
+export function posthogJsVersion(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const pkg = JSON.parse(readFileSync(require.resolve("posthog-js/package.json"), "utf8")) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === "string" ? pkg.version : null;
+  } catch {
+    return null;
+  }
+}

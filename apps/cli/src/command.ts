@@ -1,0 +1,187 @@
+import { parseArgs } from "node:util";
+import { CliError, type ExitCode } from "./errors.js";
+
+export interface StringOption {
+  type: "string";
+  short?: string;
+  /** Shown in help as `--name <valueName>`. */
+  valueName: string;
+  description: string;
+  default?: string;
+  /** Accepted values; anything else is a usage error naming them. */
+  choices?: readonly string[];
+}
+
+export interface BooleanOption {
+  type: "boolean";
+  short?: string;
+  description: string;
+}
+
+export type OptionSpec = StringOption | BooleanOption;
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+export interface PositionalSpec {
+  name: string;
+  description: string;
+  /** Default true. */
+  required?: boolean;
+  /** Takes every remaining argument (only the last positional). */
+  variadic?: boolean;
+}
+
+/** Option values as the handler receives them: strings (or undefined when absent without default), booleans. */
+export type OptionValues<O extends OptionSpecs> = {
+  [K in keyof O]: O[K] extends BooleanOption
+    ? boolean
+    : O[K] extends { default: string }
+      ? string
+      : string | undefined;
+};
+
+export interface Output {
+  write(chunk: string | Uint8Array): void;
+  /** True when the stream is a terminal (progress lines redraw in place). */
+  readonly isTTY?: boolean;
+}
+
+/** Everything a command may touch of the outside world; tests pass their own. */
+export interface CommandContext {
+  stdout: Output;
+  stderr: Output;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  debug: boolean;
+}
+
+export interface ParsedArgs<O extends OptionSpecs> {
+  options: OptionValues<O>;
+  positionals: string[];
+}
+
+export interface Command<O extends OptionSpecs = OptionSpecs> {
+  name: string;
+  /** One line for the command table. */
+  summary: string;
+  /** Longer description for `<cmd> --help`. */
+  description?: string;
+  positionals: readonly PositionalSpec[];
+  options: O;
+  examples?: readonly string[];
+  /** Resolves to the exit code (0 when nothing is returned); throws CliError on failure. */
+  run(ctx: CommandContext, args: ParsedArgs<O>): Promise<ExitCode | void>;
+}
+
+/** Keeps the literal option types so `run` sees typed values. */
+export function defineCommand<const O extends OptionSpecs>(command: Command<O>): Command<O> {
+  return command;
+}
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS = {
+  help: { type: "boolean", short: "h", description: "Show help for this command" },
+  debug: { type: "boolean", description: "Print stack traces on errors" },
+} as const satisfies OptionSpecs;
+
+/**
+ * Parses argv for one command with node:util parseArgs, then checks choices and positionals.
+ * Never exits: returns values or throws a REPLAY_DEVKIT_USAGE CliError.
+ */
+export function parseCommandArgs<O extends OptionSpecs>(
+  command: Command<O>,
+  argv: readonly string[],
+): ParsedArgs<O> & { help: boolean; debug: boolean } {
+  const specs: Record<string, { type: "string" | "boolean"; short?: string; default?: string }> = {};
+  const all: OptionSpecs = { ...GLOBAL_OPTIONS, ...command.options };
+  for (const [name, spec] of Object.entries(all)) {
+    const entry: { type: "string" | "boolean"; short?: string; default?: string } = { type: spec.type };
+    if (spec.short !== undefined) entry.short = spec.short;
+    if (spec.type === "string" && spec.default !== undefined) entry.default = spec.default;
+    specs[name] = entry;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: specs, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageError(
+      command,
+      error instanceof Error ? cleanParseMessage(error.message) : String(error),
+      error,
+    );
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const help = values.help === true;
+  const debug = values.debug === true;
+  if (help) return { options: {} as OptionValues<O>, positionals: parsed.positionals, help, debug };
+
+  const options: Record<string, string | boolean | undefined> = {};
+  for (const [name, spec] of Object.entries(command.options)) {
+    const value = values[name];
+    if (spec.type === "boolean") {
+      options[name] = value === true;
+      continue;
+    }
+    if (typeof value === "string" && spec.choices && !spec.choices.includes(value)) {
+      throw usageError(
+        command,
+        `--${name} must be one of ${spec.choices.join(", ")}; got ${JSON.stringify(value)}`,
+      );
+    }
+    if (typeof value === "string" && value === "") throw usageError(command, `--${name} needs a value`);
+    options[name] = value;
+  }
+
+  const positionals = parsed.positionals;
+  const required = command.positionals.filter((p) => p.required !== false);
+  if (positionals.length < required.length) {
+    const missing = required[positionals.length];
+    throw usageError(command, `missing ${missing ? `<${missing.name}>` : "an argument"}`);
+  }
+  const variadic = command.positionals.at(-1)?.variadic === true;
+  if (!variadic && positionals.length > command.positionals.length) {
+    throw usageError(
+      command,
+      `unexpected argument ${JSON.stringify(positionals[command.positionals.length])}`,
+    );
+  }
+  return { options: options as OptionValues<O>, positionals, help, debug };
+}
+
+function cleanParseMessage(message: string): string {
+  // parseArgs explains how to pass a dash-prefixed positional; that advice is noise for a user here.
+  return message.replace(/\. To specify a positional argument.*$/s, "").replace(/^Option '/, "option '");
+}
+
+export function usageError(command: Command<OptionSpecs> | null, message: string, cause?: unknown): CliError {
+  const hint = command
+    ? `Run \`replay-devkit ${command.name} --help\` for usage.`
+    : "Run `replay-devkit --help` for the list of commands.";
+  return new CliError("REPLAY_DEVKIT_USAGE", message, { hint, cause });
+}
+
+/** Parses `7d`, `12h`, `30m`, `45s`, `2w` into milliseconds. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (!match) return null;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
+    match[2] as "ms" | "s" | "m" | "h" | "d" | "w"
+  ];
+  const value = Number(match[1]) * unit;
+  return Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/** A port, host-side number check that gives a usage error naming the option. */
+export function parseIntegerOption(
+  command: Command<OptionSpecs>,
+  name: string,
+  text: string,
+  min: number,
+  max: number,
+): number {
+  if (!/^\d+$/.test(text))
+    throw usageError(command, `--${name} must be a whole number; got ${JSON.stringify(text)}`);
+  const value = Number(text);
+  if (value < min || value > max)
+    throw usageError(command, `--${name} must be from ${min} to ${max}; got ${value}`);
+  return value;
+}

@@ -1,0 +1,112 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { defineCommand, parseIntegerOption } from "../command.js";
+import { CliError, EXIT, toCliError } from "../errors.js";
+import { Progress, bar } from "../progress.js";
+import {
+  DATA_OPTION,
+  DEFAULT_MAX_FILE_BYTES,
+  JSON_OPTION,
+  decodeFile,
+  formatBytes,
+  openDataStore,
+} from "../shared.js";
+
+/** Files above this size, or more than one file, get a progress line. */
+const LARGE_FILE_BYTES = 8 * 1024 * 1024;
+
+interface FileReport {
+  file: string;
+  format?: string;
+  formatVersion?: string | null;
+  imported?: { id: string; created: boolean; events: number; duplicates: number }[];
+  error?: { code: string; message: string };
+}
+
+export const importCommand = defineCommand({
+  name: "import",
+  summary: "Import recording files (PostHog export, rrweb JSON, blob_v2, bundle, fixture; gzip ok)",
+  positionals: [{ name: "file", description: "One or more recording files", variadic: true }],
+  options: {
+    json: JSON_OPTION,
+    data: DATA_OPTION,
+    "max-size": {
+      type: "string",
+      valueName: "mb",
+      description: "Refuse files larger than this many MB",
+      default: "512",
+    },
+  },
+  examples: ["replay-devkit import export.json", "replay-devkit import recordings/*.json --json"],
+  async run(ctx, { options, positionals }) {
+    const maxBytes =
+      parseIntegerOption(importCommand, "max-size", options["max-size"], 1, 4096) * 1024 * 1024;
+    const sizes = positionals.map((file) => {
+      try {
+        return statSync(resolve(ctx.cwd, file)).size;
+      } catch {
+        return 0;
+      }
+    });
+    const totalBytes = sizes.reduce((a, b) => a + b, 0);
+    const progress = new Progress(
+      ctx.stderr,
+      positionals.length > 1 || sizes.some((s) => s > LARGE_FILE_BYTES),
+    );
+    const store = await openDataStore(ctx, options.data, "write");
+    if (!store) throw new CliError("REPLAY_DEVKIT_INTERNAL", "the data store did not open");
+    const reports: FileReport[] = [];
+    let doneBytes = 0;
+    try {
+      for (const [index, file] of positionals.entries()) {
+        progress.update(
+          `import ${bar(doneBytes, totalBytes)} ${index + 1}/${positionals.length} ${file} (${formatBytes(sizes[index] ?? 0)})`,
+        );
+        const report: FileReport = { file };
+        reports.push(report);
+        try {
+          const result = await decodeFile(ctx, file, Math.min(maxBytes, DEFAULT_MAX_FILE_BYTES * 8));
+          report.format = result.format;
+          report.formatVersion = result.formatVersion;
+          report.imported = result.recordings.map((rec) => {
+            try {
+              return store.importRecording(rec, { source: result.format });
+            } catch (error) {
+              throw toCliError(error, file);
+            }
+          });
+        } catch (error) {
+          const cliError = toCliError(error, file);
+          // One bad file must not hide the others' results: report it and keep going.
+          if (positionals.length === 1) throw cliError;
+          report.error = { code: cliError.code, message: cliError.message };
+        }
+        doneBytes += sizes[index] ?? 0;
+      }
+      progress.update(`import ${bar(1, 1)} ${positionals.length}/${positionals.length} done`);
+      progress.done();
+    } finally {
+      store.close();
+    }
+
+    const failed = reports.filter((r) => r.error);
+    if (options.json) {
+      ctx.stdout.write(`${JSON.stringify({ files: reports }, null, 2)}\n`);
+    } else {
+      for (const report of reports) {
+        for (const item of report.imported ?? []) ctx.stdout.write(`${item.id}\n`);
+        if (report.imported) {
+          const created = report.imported.filter((i) => i.created).length;
+          const events = report.imported.reduce((sum, i) => sum + i.events, 0);
+          ctx.stderr.write(
+            `${report.file}: ${report.format} → ${report.imported.length} recording(s)` +
+              `${created < report.imported.length ? ` (${report.imported.length - created} already stored)` : ""}, ${events} new events\n`,
+          );
+        }
+        if (report.error) ctx.stderr.write(`replay-devkit: ${report.error.message} [${report.error.code}]\n`);
+      }
+    }
+    if (failed.length > 0) return failed.length === reports.length ? EXIT.INVALID_INPUT : EXIT.FAILURE;
+    return EXIT.OK;
+  },
+});

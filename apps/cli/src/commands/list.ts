@@ -1,0 +1,83 @@
+import { defineCommand, parseIntegerOption } from "../command.js";
+import { toCliError } from "../errors.js";
+import { DATA_OPTION, JSON_OPTION, formatDuration, openDataStore } from "../shared.js";
+import type { RecordingSummary } from "@replay-devkit/store";
+
+const SORTS = ["newest", "oldest", "longest", "shortest", "updated"] as const;
+
+export const list = defineCommand({
+  name: "list",
+  summary: "List stored recordings, newest first",
+  positionals: [],
+  options: {
+    json: JSON_OPTION,
+    data: DATA_OPTION,
+    limit: { type: "string", valueName: "n", description: "At most this many (1-1000)", default: "100" },
+    url: {
+      type: "string",
+      valueName: "text",
+      description: "Only recordings that visited a URL containing this",
+    },
+    sort: {
+      type: "string",
+      valueName: "order",
+      description: "newest, oldest, longest, shortest or updated",
+      choices: SORTS,
+      default: "newest",
+    },
+  },
+  examples: ["replay-devkit list", "replay-devkit list --json --url /checkout"],
+  async run(ctx, { options }) {
+    const limit = parseIntegerOption(list, "limit", options.limit, 1, 1000);
+    const store = await openDataStore(ctx, options.data, "read");
+    let result: { recordings: RecordingSummary[]; total: number } = {
+      recordings: [],
+      total: 0,
+    };
+    if (store) {
+      try {
+        result = store.listRecordings({
+          limit,
+          sort: options.sort as (typeof SORTS)[number],
+          ...(options.url ? { url: options.url } : {}),
+        });
+      } catch (error) {
+        throw toCliError(error);
+      } finally {
+        store.close();
+      }
+    }
+    if (options.json) {
+      ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
+    if (result.recordings.length === 0) {
+      ctx.stderr.write(
+        "No recordings yet. Start `replay-devkit dev` and point posthog-js at it, or `replay-devkit import FILE`.\n",
+      );
+      return;
+    }
+    const rows = result.recordings.map((r) => [
+      r.id,
+      r.startTime.replace("T", " ").replace(/\.\d+Z$/, "Z"),
+      formatDuration(r.durationMs),
+      String(r.eventCount),
+      String(r.consoleErrorCount),
+      r.firstUrl ?? "",
+    ]);
+    ctx.stdout.write(table(["ID", "STARTED", "DURATION", "EVENTS", "ERRORS", "FIRST URL"], rows));
+    if (result.total > result.recordings.length) {
+      ctx.stderr.write(`Showing ${result.recordings.length} of ${result.total}; use --limit for more.\n`);
+    }
+  },
+});
+
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return `${[line(header), ...rows.map(line)].join("\n")}\n`;
+}

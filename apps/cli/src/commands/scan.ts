@@ -1,0 +1,48 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { defineCommand, parseIntegerOption } from "../command.js";
+import { CliError, EXIT, toCliError } from "../errors.js";
+import { DATA_OPTION, JSON_OPTION, decodeFile, loadStored } from "../shared.js";
+import type { ScanReport } from "@replay-devkit/privacy";
+
+export const scan = defineCommand({
+  name: "scan",
+  summary: "Scan a recording for leaked secrets and personal data (exit 6 over --max-findings)",
+  positionals: [{ name: "target", description: "Recording id, or a recording file" }],
+  options: {
+    json: JSON_OPTION,
+    "max-findings": {
+      type: "string",
+      valueName: "n",
+      description: "Findings allowed before exiting non-zero",
+      default: "0",
+    },
+    data: DATA_OPTION,
+  },
+  examples: ["replay-devkit scan 019a…", "replay-devkit scan export.json --json --max-findings 3"],
+  async run(ctx, { options, positionals }) {
+    const target = positionals[0] as string;
+    const threshold = parseIntegerOption(scan, "max-findings", options["max-findings"], 0, 1_000_000);
+    // A path that exists wins over an id: ids never contain path separators, files usually do.
+    const recording = existsSync(resolve(ctx.cwd, target))
+      ? (await decodeFile(ctx, target)).recordings[0]
+      : await loadStored(ctx, options.data, target);
+    if (!recording)
+      throw new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${target}: the file holds no recording`);
+    const { scanRecording, formatFindings } = await import("@replay-devkit/privacy");
+    let report: ScanReport;
+    try {
+      report = scanRecording(recording, { threshold });
+    } catch (error) {
+      throw toCliError(error, target);
+    }
+    if (options.json) ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else ctx.stdout.write(`${formatFindings(report).trimEnd()}\n`);
+    if (!report.ok) {
+      ctx.stderr.write(
+        `replay-devkit: ${report.totals.findings} finding(s), over the allowed ${threshold} [REPLAY_DEVKIT_FINDINGS]\n`,
+      );
+      return EXIT.FINDINGS;
+    }
+  },
+});

@@ -1,0 +1,181 @@
+/**
+ * Exit codes are part of the CLI's interface: scripts branch on them, so each number keeps its meaning.
+ * Documented in README.md (a test checks the table against this object).
+ */
+export const EXIT = Object.freeze({
+  OK: 0,
+  /** Something failed that is not the caller's fault (I/O, database, an unexpected bug). */
+  FAILURE: 1,
+  /** Bad command line: unknown command or option, missing or malformed argument. */
+  USAGE: 2,
+  /** The recording id or file does not exist. */
+  NOT_FOUND: 3,
+  /** The input file is not a valid recording (corrupt, truncated, too large, unknown format or version). */
+  INVALID_INPUT: 4,
+  /** `dev`: the port is taken by another program. */
+  PORT_IN_USE: 5,
+  /** `scan`: more privacy findings than `--max-findings` allows. */
+  FINDINGS: 6,
+});
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export type CliErrorCode =
+  | "REPLAY_DEVKIT_USAGE"
+  | "REPLAY_DEVKIT_UNKNOWN_COMMAND"
+  | "REPLAY_DEVKIT_NOT_FOUND"
+  | "REPLAY_DEVKIT_FILE_NOT_FOUND"
+  | "REPLAY_DEVKIT_INVALID_INPUT"
+  | "REPLAY_DEVKIT_TOO_LARGE"
+  | "REPLAY_DEVKIT_UNSUPPORTED_VERSION"
+  | "REPLAY_DEVKIT_PORT_IN_USE"
+  | "REPLAY_DEVKIT_DATABASE"
+  | "REPLAY_DEVKIT_FINDINGS"
+  | "REPLAY_DEVKIT_IO"
+  | "REPLAY_DEVKIT_MISSING_ASSETS"
+  | "REPLAY_DEVKIT_INTERNAL";
+
+/** One table from code to exit status, so a code always exits the same way. */
+export const EXIT_FOR_CODE: Readonly<Record<CliErrorCode, ExitCode>> = Object.freeze({
+  REPLAY_DEVKIT_USAGE: EXIT.USAGE,
+  REPLAY_DEVKIT_UNKNOWN_COMMAND: EXIT.USAGE,
+  REPLAY_DEVKIT_NOT_FOUND: EXIT.NOT_FOUND,
+  REPLAY_DEVKIT_FILE_NOT_FOUND: EXIT.NOT_FOUND,
+  REPLAY_DEVKIT_INVALID_INPUT: EXIT.INVALID_INPUT,
+  REPLAY_DEVKIT_TOO_LARGE: EXIT.INVALID_INPUT,
+  REPLAY_DEVKIT_UNSUPPORTED_VERSION: EXIT.INVALID_INPUT,
+  REPLAY_DEVKIT_PORT_IN_USE: EXIT.PORT_IN_USE,
+  REPLAY_DEVKIT_DATABASE: EXIT.FAILURE,
+  REPLAY_DEVKIT_FINDINGS: EXIT.FINDINGS,
+  REPLAY_DEVKIT_IO: EXIT.FAILURE,
+  REPLAY_DEVKIT_MISSING_ASSETS: EXIT.FAILURE,
+  REPLAY_DEVKIT_INTERNAL: EXIT.FAILURE,
+});
+
+export interface CliErrorOptions {
+  /** What the user can do about it; printed after the message. */
+  hint?: string;
+  cause?: unknown;
+}
+
+/** The only error the CLI reports. Commands throw it; only `main` turns it into output and an exit code. */
+export class CliError extends Error {
+  readonly code: CliErrorCode;
+  readonly hint?: string;
+
+  constructor(code: CliErrorCode, message: string, options: CliErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "CliError";
+    this.code = code;
+    if (options.hint !== undefined) this.hint = options.hint;
+  }
+
+  get exitCode(): ExitCode {
+    return EXIT_FOR_CODE[this.code];
+  }
+}
+
+export function isCliError(value: unknown): value is CliError {
+  return value instanceof CliError;
+}
+
+interface CodedError {
+  name: string;
+  code: string;
+  message: string;
+}
+
+function codedError(value: unknown): CodedError | null {
+  if (!(value instanceof Error)) return null;
+  const code = (value as { code?: unknown }).code;
+  return typeof code === "string" ? { name: value.name, code, message: value.message } : null;
+}
+
+/**
+ * Maps the workspace packages' typed errors onto CLI codes. It matches on `name` rather than
+ * `instanceof` so this module stays free of the packages themselves (they load lazily).
+ */
+export function toCliError(error: unknown, context?: string): CliError {
+  if (error instanceof CliError) return error;
+  const prefix = context ? `${context}: ` : "";
+  const coded = codedError(error);
+  if (coded?.name === "CodecError") {
+    switch (coded.code) {
+      case "TOO_LARGE":
+        return new CliError("REPLAY_DEVKIT_TOO_LARGE", `${prefix}${coded.message}`, {
+          hint: "The input exceeds a safety limit (size, event count or nesting depth); split the recording.",
+          cause: error,
+        });
+      case "UNKNOWN_VERSION":
+        return new CliError("REPLAY_DEVKIT_UNSUPPORTED_VERSION", `${prefix}${coded.message}`, {
+          hint: "Upgrade replay-devkit, or export the recording again from its source.",
+          cause: error,
+        });
+      default:
+        return new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${prefix}${coded.message}`, { cause: error });
+    }
+  }
+  if (coded?.name === "StoreError") {
+    if (coded.code === "NOT_FOUND") {
+      return new CliError("REPLAY_DEVKIT_NOT_FOUND", `${prefix}${coded.message}`, {
+        hint: "Run `replay-devkit list` to see the recording ids.",
+        cause: error,
+      });
+    }
+    if (coded.code === "INVALID_INPUT") {
+      return new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${prefix}${coded.message}`, { cause: error });
+    }
+    return new CliError("REPLAY_DEVKIT_DATABASE", `${prefix}${coded.message}`, {
+      hint: "Check --data (or $REPLAY_DEVKIT_DATA) points at a replay-devkit data directory.",
+      cause: error,
+    });
+  }
+  if (coded?.name === "PrivacyError") {
+    return new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${prefix}${coded.message}`, { cause: error });
+  }
+  if (coded?.name === "HttpError" && coded.code === "PORT_IN_USE") {
+    return new CliError("REPLAY_DEVKIT_PORT_IN_USE", `${prefix}${coded.message}`, {
+      hint: "Use --port to pick another port.",
+      cause: error,
+    });
+  }
+  if (coded && /^E[A-Z]+$/.test(coded.code)) return fromSystemError(coded.code, coded.message, prefix, error);
+  const message = error instanceof Error ? error.message : String(error);
+  return new CliError("REPLAY_DEVKIT_INTERNAL", `${prefix}${message}`, {
+    hint: "This is a bug in replay-devkit; rerun with --debug and report the stack trace.",
+    cause: error,
+  });
+}
+
+function fromSystemError(code: string, message: string, prefix: string, cause: unknown): CliError {
+  switch (code) {
+    case "ENOENT":
+      return new CliError("REPLAY_DEVKIT_FILE_NOT_FOUND", `${prefix}${message}`, {
+        hint: "Check the path.",
+        cause,
+      });
+    case "EISDIR":
+      return new CliError("REPLAY_DEVKIT_USAGE", `${prefix}${message}`, {
+        hint: "Pass a file, not a directory.",
+        cause,
+      });
+    default:
+      return new CliError("REPLAY_DEVKIT_IO", `${prefix}${message}`, { cause });
+  }
+}
+
+/** The one line a user sees; with `debug` the stack and the cause chain follow. */
+export function formatError(error: CliError, debug: boolean): string {
+  let text = `replay-devkit: ${error.message}`;
+  if (error.hint) text += ` (${error.hint})`;
+  text += ` [${error.code}]\n`;
+  if (debug) {
+    text += `${error.stack ?? ""}\n`;
+    let cause: unknown = error.cause;
+    for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+      text += `caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}\n`;
+      cause = cause instanceof Error ? cause.cause : undefined;
+    }
+  }
+  return text;
+}

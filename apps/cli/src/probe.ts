@@ -1,0 +1,61 @@
+import { request } from "node:http";
+
+export type ProbeResult =
+  | { kind: "replay-devkit"; version: string }
+  /** Something answered HTTP, but it is not us. */
+  | { kind: "other"; detail: string }
+  /** Nothing accepted the connection: the port is free (as far as this host can tell). */
+  | { kind: "free" }
+  /** A socket accepted but did not answer in time: something holds the port. */
+  | { kind: "silent" };
+
+/**
+ * Asks `GET /health` on host:port with a hard deadline, so a hung process on the port cannot make
+ * `dev` hang too. The answer body is capped: anything could be listening there.
+ */
+export function probeHealth(host: string, port: number, timeoutMs = 800): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (result: ProbeResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve(result);
+    };
+    const req = request(
+      { host, port, path: "/health", method: "GET", headers: { accept: "application/json" } },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          body += chunk;
+          if (body.length > 16_384)
+            finish({ kind: "other", detail: `HTTP ${res.statusCode}, oversized /health answer` });
+        });
+        res.on("end", () => {
+          try {
+            const doc = JSON.parse(body) as { name?: unknown; version?: unknown };
+            if (res.statusCode === 200 && doc.name === "replay-devkit") {
+              finish({
+                kind: "replay-devkit",
+                version: typeof doc.version === "string" ? doc.version : "unknown",
+              });
+              return;
+            }
+          } catch {
+            // Not JSON: some other server.
+          }
+          finish({ kind: "other", detail: `HTTP ${res.statusCode} from /health` });
+        });
+        res.on("error", () => finish({ kind: "other", detail: "a broken HTTP answer" }));
+      },
+    );
+    const timer = setTimeout(() => finish({ kind: "silent" }), timeoutMs);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "ECONNREFUSED" || error.code === "EADDRNOTAVAIL") finish({ kind: "free" });
+      else finish({ kind: "other", detail: error.code ?? error.message });
+    });
+    req.end();
+  });
+}

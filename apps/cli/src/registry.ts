@@ -1,0 +1,31 @@
+import type { Command, OptionSpecs } from "./command.js";
+import { convert } from "./commands/convert.js";
+import { deleteCommand } from "./commands/delete.js";
+import { dev } from "./commands/dev.js";
+import { exportCommand } from "./commands/export.js";
+import { fixture } from "./commands/fixture.js";
+import { importCommand } from "./commands/import.js";
+import { list } from "./commands/list.js";
+import { prune } from "./commands/prune.js";
+import { scan } from "./commands/scan.js";
+import { show } from "./commands/show.js";
+import { validate } from "./commands/validate.js";
+
+/** Every command, in the order help lists them. */
+export const COMMANDS: readonly Command<OptionSpecs>[] = [
+  dev,
+  list,
+  show,
+  importCommand,
+  exportCommand,
+  convert,
+  validate,
+  fixture,
+  scan,
+  deleteCommand,
+  prune,
+] as unknown as readonly Command<OptionSpecs>[];
+
+export function findCommand(name: string): Command<OptionSpecs> | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

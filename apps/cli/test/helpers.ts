@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+export const CLI_ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const BIN = fileURLToPath(new URL("../bin/replay-devkit.js", import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would, with a hard timeout so a hang fails the test instead of stalling it. */
+export function runCli(
+  args: readonly string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number; bin?: string } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
+      cwd: opts.cwd ?? CLI_ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`replay-devkit ${args.join(" ")} timed out\n${stderr}`));
+    }, opts.timeoutMs ?? 30_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface DevProcess {
+  child: ChildProcess;
+  url: string;
+  stderr(): string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `dev` and resolves once it printed its URL on stdout (it is listening by then). */
+export function startDev(
+  args: readonly string[],
+  opts: { env?: Record<string, string>; cwd?: string; bin?: string; timeoutMs?: number } = {},
+): Promise<DevProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [opts.bin ?? BIN, "dev", ...args], {
+      cwd: opts.cwd ?? CLI_ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    const exited = new Promise<number | null>((done) => child.on("close", (code) => done(code)));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`dev did not start in time\n${stderr}`));
+    }, opts.timeoutMs ?? 20_000);
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      stdout += d;
+      const line = /^(http:\/\/\S+)\n/m.exec(stdout);
+      if (line?.[1]) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          url: line[1],
+          stderr: () => stderr,
+          stop: async () => {
+            if (child.exitCode === null) child.kill("SIGINT");
+            return exited;
+          },
+        });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`dev exited with ${code} before listening\n${stderr}`));
+    });
+  });
+}
+
+export async function waitForHealth(
+  url: string,
+  timeoutMs = 20_000,
+): Promise<{ name: string; version: string }> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return (await res.json()) as { name: string; version: string };
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no /health answer from ${url}: ${String(last)}`);
+}

@@ -1,0 +1,5 @@
+import { RecordingsPage } from "../components/RecordingsPage";
+
+export default function Home() {
+  return <RecordingsPage />;
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import {
+  InspectorError,
+  parseEventsPage,
+  parseFindings,
+  parsePosthogEvents,
+  parseRecording,
+  parseRecordingList,
+  parseStreamMessage,
+} from "./api";
+
+const recording = {
+  id: "s1",
+  distinctId: "u1",
+  startTime: 1000,
+  endTime: 5000,
+  durationMs: 4000,
+  activeMs: 1200,
+  clickCount: 3,
+  keypressCount: 9,
+  consoleLogCount: 1,
+  consoleWarnCount: 1,
+  consoleErrorCount: 1,
+  firstUrl: "http://app/",
+  urls: ["http://app/", 5],
+  eventCount: 42,
+  sizeBytes: 1234,
+  windowIds: ["w1"],
+};
+
+describe("response checks", () => {
+  it("accepts a recording list and drops junk inside arrays", () => {
+    const list = parseRecordingList({ recordings: [recording], total: 7 });
+    expect(list.total).toBe(7);
+    expect(list.recordings[0]).toMatchObject({
+      id: "s1",
+      clickCount: 3,
+      urls: ["http://app/"],
+      windowIds: ["w1"],
+    });
+  });
+
+  it("accepts ISO timestamps and derives a missing duration", () => {
+    const r = parseRecording({
+      id: "x",
+      startTime: "2026-11-22T10:00:00.000Z",
+      endTime: "2026-11-22T10:00:02.500Z",
+    });
+    expect(r.durationMs).toBe(2500);
+    expect(r.clickCount).toBe(0);
+    expect(r.distinctId).toBeNull();
+  });
+
+  it("rejects shapes that are not what the API promises with a typed error", () => {
+    for (const bad of [null, [], { recordings: "x" }, { recordings: [{ noId: true }] }]) {
+      let caught: unknown;
+      try {
+        parseRecordingList(bad);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(InspectorError);
+      expect((caught as InspectorError).code).toBe("invalid_response");
+    }
+  });
+
+  it("reads event pages, skipping entries that are not rrweb events", () => {
+    const page = parseEventsPage({
+      events: [
+        { windowId: "w1", event: { type: 4, timestamp: 1, data: {} } },
+        { windowId: "w1", event: { type: "4", timestamp: 1 } },
+        "garbage",
+        { type: 2, timestamp: 2, data: {} },
+      ],
+      next: 17,
+    });
+    expect(page.events).toEqual([
+      { windowId: "w1", event: { type: 4, timestamp: 1, data: {} } },
+      { windowId: "", event: { type: 2, timestamp: 2, data: {} } },
+    ]);
+    expect(page.next).toBe("17");
+    expect(parseEventsPage({ events: [], next: null }).next).toBeNull();
+  });
+
+  it("reads PostHog events in either wrapper", () => {
+    const e = {
+      uuid: "1",
+      event: "$pageview",
+      timestamp: "2026-11-22T10:00:00Z",
+      properties: { $current_url: "http://a/" },
+    };
+    expect(parsePosthogEvents({ events: [e, { nope: 1 }] })).toHaveLength(1);
+    expect(parsePosthogEvents([e])[0]).toMatchObject({
+      event: "$pageview",
+      timestamp: Date.parse("2026-11-22T10:00:00Z"),
+    });
+  });
+
+  it("reads the privacy report, flattening the masking hint and keeping the total", () => {
+    const report = parseFindings({
+      version: 1,
+      totals: { findings: 3 },
+      findings: [
+        {
+          id: "f1",
+          detector: "email",
+          severity: "high",
+          location: {
+            scope: "window",
+            windowId: "w",
+            eventIndex: 3,
+            timestamp: 99,
+            path: "data.node",
+            selector: "#x",
+            event: "FullSnapshot",
+          },
+          preview: "a***@example.com",
+          hint: { settings: ["maskTextSelector"], advice: "Mask this text." },
+        },
+        { detector: "jwt", location: "nowhere" },
+      ],
+    });
+    expect(report.total).toBe(3);
+    expect(report.findings).toEqual([
+      {
+        detector: "email",
+        label: null,
+        severity: "high",
+        location: {
+          windowId: "w",
+          eventIndex: 3,
+          timestamp: 99,
+          path: "data.node",
+          selector: "#x",
+          event: "FullSnapshot",
+        },
+        preview: "a***@example.com",
+        maskingHint: "Mask this text. (maskTextSelector)",
+      },
+    ]);
+  });
+
+  it("understands stream messages by event name or type field and ignores the rest", () => {
+    expect(parseStreamMessage("recording.deleted", '{"id":"a"}')).toEqual({ type: "deleted", id: "a" });
+    expect(parseStreamMessage("message", JSON.stringify({ type: "created", recording }))).toMatchObject({
+      type: "created",
+      id: "s1",
+    });
+    expect(parseStreamMessage("message", "{not json")).toBeNull();
+    expect(parseStreamMessage("ping", '{"id":"a"}')).toBeNull();
+  });
+});

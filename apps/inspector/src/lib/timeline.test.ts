@@ -1,0 +1,165 @@
+import { capturedRrwebEvents } from "@replay-devkit/test-utils";
+import { describe, expect, it } from "vitest";
+import type { RrwebEvent } from "./api";
+import { WindowDerivation } from "./derive";
+import {
+  consoleEntries,
+  formatDuration,
+  inactiveGaps,
+  lastAtOrBefore,
+  markers,
+  networkEntries,
+  renderConsoleArg,
+} from "./timeline";
+
+// The real events posthog-js 1.449.2 recorded in run A of the shared capture (one window).
+const runA: RrwebEvent[] = capturedRrwebEvents("A")
+  .map((e) => e.event as RrwebEvent)
+  .sort((a, b) => a.timestamp - b.timestamp);
+
+describe("consoleEntries", () => {
+  it("reads the recorded console calls with levels, unquoted arguments and traces", () => {
+    const entries = consoleEntries(runA);
+    const error = entries.find((e) => e.level === "error");
+    expect(error).toBeDefined();
+    expect(error!.args[0]).toBe("harness console error");
+    expect(error!.args[1]).toContain("Error: harness boom");
+    expect(error!.trace[0]).toMatch(/HTMLButtonElement/);
+    const log = entries.find((e) => e.args[0] === "harness console log");
+    expect(log?.level).toBe("log");
+    expect(log?.args[1]).toBe('{"step":1,"nested":{"ok":true}}');
+    expect(entries.find((e) => e.level === "warn")?.args).toEqual(["harness console warn", "42"]);
+  });
+
+  it("keeps malformed plugin payloads out instead of throwing", () => {
+    const hostile: RrwebEvent[] = [
+      { type: 6, timestamp: 1, data: { plugin: "rrweb/console@1", payload: null } },
+      {
+        type: 6,
+        timestamp: 2,
+        data: { plugin: "rrweb/console@1", payload: { level: 7, payload: "x", trace: [1, "a"] } },
+      },
+      { type: 6, timestamp: 3, data: "nope" },
+    ];
+    const entries = consoleEntries(hostile);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ level: "log", args: [], trace: ["a"] });
+  });
+
+  it("renders non-JSON arguments as they are", () => {
+    expect(renderConsoleArg("not json")).toBe("not json");
+    expect(renderConsoleArg('"quoted"')).toBe("quoted");
+    expect(renderConsoleArg(5)).toBe("5");
+  });
+});
+
+describe("networkEntries", () => {
+  it("finds the recorded POST with its headers and both bodies", () => {
+    const post = networkEntries(runA).find((e) => e.method === "POST" && e.url.endsWith("/api/items"));
+    expect(post).toBeDefined();
+    expect(post!.status).toBe(201);
+    expect(post!.requestHeaders["x-harness"]).toBe("yes");
+    expect(JSON.parse(post!.requestBody!)).toEqual({ name: "widget", qty: 3 });
+    expect(JSON.parse(post!.responseBody!)).toMatchObject({ ok: true, item: { name: "widget", qty: 3 } });
+    expect(post!.failed).toBe(false);
+    expect(post!.durationMs).toBeGreaterThan(0);
+  });
+
+  it("flags 4xx/5xx and network errors as failed but not opaque timing entries", () => {
+    const events: RrwebEvent[] = [
+      {
+        type: 6,
+        timestamp: 10,
+        data: {
+          plugin: "rrweb/network@1",
+          payload: {
+            requests: [
+              { name: "http://a/x", method: "get", status: 500, timestamp: 10 },
+              { name: "http://a/y", method: "POST", status: 0, timestamp: 11 },
+              { name: "http://cdn/z.png", entryType: "resource", responseStatus: 0, timestamp: 12 },
+              { name: "http://a/t", entryType: "serverTiming", duration: 3 },
+            ],
+          },
+        },
+      },
+    ];
+    const entries = networkEntries(events);
+    expect(entries.map((e) => [e.url, e.method, e.status, e.failed])).toEqual([
+      ["http://a/x", "GET", 500, true],
+      ["http://a/y", "POST", 0, true],
+      ["http://cdn/z.png", "GET", null, false],
+    ]);
+  });
+});
+
+describe("markers", () => {
+  it("marks clicks, the second page load, the console error and custom PostHog events", () => {
+    const list = markers(runA, [
+      {
+        uuid: null,
+        event: "harness_note_saved",
+        timestamp: runA[runA.length - 1]!.timestamp,
+        distinctId: null,
+        properties: {},
+      },
+      { uuid: null, event: "$pageview", timestamp: runA[0]!.timestamp, distinctId: null, properties: {} },
+    ]);
+    const kinds = new Set(list.map((m) => m.kind));
+    expect(kinds).toEqual(new Set(["click", "navigation", "console-error", "custom"]));
+    expect(list.filter((m) => m.kind === "navigation").map((m) => m.label)).toEqual([
+      expect.stringMatching(/\/second\.html$/),
+    ]);
+    expect(list.find((m) => m.kind === "custom")?.label).toBe("harness_note_saved");
+    expect(list.map((m) => m.timestamp)).toEqual([...list.map((m) => m.timestamp)].sort((a, b) => a - b));
+  });
+});
+
+describe("inactiveGaps and WindowDerivation", () => {
+  const synthetic: RrwebEvent[] = [
+    { type: 4, timestamp: 0, data: { href: "http://a/", width: 10, height: 10 } },
+    { type: 2, timestamp: 1, data: {} },
+    { type: 3, timestamp: 1000, data: { source: 1, positions: [] } },
+    { type: 3, timestamp: 30_000, data: { source: 0, adds: [] } }, // mutation: not user activity
+    { type: 3, timestamp: 61_000, data: { source: 2, type: 2, id: 1 } },
+    { type: 3, timestamp: 62_000, data: { source: 5, id: 1, text: "x" } },
+    { type: 6, timestamp: 90_000, data: { plugin: "x", payload: {} } },
+  ];
+
+  it("finds stretches without user activity above the threshold", () => {
+    expect(inactiveGaps(synthetic, 10_000)).toEqual([
+      { start: 1000, end: 61_000 },
+      { start: 62_000, end: 90_000 },
+    ]);
+    expect(inactiveGaps(synthetic, 40_000)).toEqual([{ start: 1000, end: 61_000 }]);
+    expect(inactiveGaps([], 1000)).toEqual([]);
+  });
+
+  it("gives the same answers when events arrive page by page", () => {
+    const whole = new WindowDerivation();
+    whole.add(runA);
+    const paged = new WindowDerivation();
+    for (let i = 0; i < runA.length; i += 37) paged.add(runA.slice(i, i + 37));
+    expect(paged.events).toHaveLength(runA.length);
+    expect(paged.console).toEqual(whole.console);
+    expect(paged.network).toEqual(whole.network);
+    expect(paged.markers).toEqual(whole.markers);
+    expect(paged.gaps(2000)).toEqual(whole.gaps(2000));
+    expect(paged.playable).toBe(true);
+    const onlyMeta = new WindowDerivation();
+    onlyMeta.add(runA.slice(0, 1));
+    expect(onlyMeta.playable).toBe(false);
+  });
+});
+
+describe("helpers", () => {
+  it("formats durations and finds the row at the playhead", () => {
+    expect(formatDuration(0)).toBe("0:00");
+    expect(formatDuration(61_500)).toBe("1:01");
+    expect(formatDuration(3_723_000)).toBe("1:02:03");
+    expect(formatDuration(Number.NaN)).toBe("–");
+    const rows = [{ timestamp: 10 }, { timestamp: 20 }, { timestamp: 20 }, { timestamp: 30 }];
+    expect(lastAtOrBefore(rows, 5)).toBe(-1);
+    expect(lastAtOrBefore(rows, 20)).toBe(2);
+    expect(lastAtOrBefore(rows, 100)).toBe(3);
+  });
+});

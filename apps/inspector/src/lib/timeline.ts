@@ -1,0 +1,297 @@
+// Pure derivations from one window's rrweb events: console and network rows, timeline markers and
+// inactivity gaps. Kept free of React and the DOM so they are unit-tested in Node.
+import type { PosthogEvent, RrwebEvent } from "./api";
+
+export const EventType = {
+  DomContentLoaded: 0,
+  Load: 1,
+  FullSnapshot: 2,
+  IncrementalSnapshot: 3,
+  Meta: 4,
+  Custom: 5,
+  Plugin: 6,
+} as const;
+
+export const IncrementalSource = {
+  Mutation: 0,
+  MouseMove: 1,
+  MouseInteraction: 2,
+  Scroll: 3,
+  ViewportResize: 4,
+  Input: 5,
+  TouchMove: 6,
+  MediaInteraction: 7,
+  Drag: 12,
+} as const;
+
+const MOUSE_CLICK = 2;
+const MOUSE_DBLCLICK = 4;
+const ACTIVE_SOURCES = new Set<number>([1, 2, 3, 4, 5, 6, 7, 12]);
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+export type ConsoleLevel = "log" | "info" | "warn" | "error" | "debug";
+
+export interface ConsoleEntry {
+  index: number;
+  timestamp: number;
+  level: ConsoleLevel;
+  /** Arguments rendered as readable text (the plugin JSON-stringifies each one). */
+  args: string[];
+  trace: string[];
+}
+
+export interface NetworkEntry {
+  index: number;
+  timestamp: number;
+  url: string;
+  method: string;
+  status: number | null;
+  durationMs: number | null;
+  sizeBytes: number | null;
+  initiatorType: string;
+  requestHeaders: Record<string, string>;
+  responseHeaders: Record<string, string>;
+  requestBody: string | null;
+  responseBody: string | null;
+  failed: boolean;
+}
+
+export type MarkerKind = "click" | "navigation" | "console-error" | "failed-request" | "custom";
+
+export interface Marker {
+  kind: MarkerKind;
+  timestamp: number;
+  label: string;
+}
+
+export interface Gap {
+  start: number;
+  end: number;
+}
+
+function consoleLevel(level: unknown): ConsoleLevel {
+  switch (level) {
+    case "error":
+    case "assert":
+      return "error";
+    case "warn":
+      return "warn";
+    case "info":
+      return "info";
+    case "debug":
+    case "trace":
+      return "debug";
+    default:
+      return "log";
+  }
+}
+
+/** The console plugin JSON-stringifies each argument; show strings without their quotes. */
+export function renderConsoleArg(raw: unknown): string {
+  if (typeof raw !== "string") return JSON.stringify(raw) ?? String(raw);
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === "string" ? value : raw;
+  } catch {
+    return raw;
+  }
+}
+
+function headerMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isObject(value)) return out;
+  for (const [key, v] of Object.entries(value)) out[key] = typeof v === "string" ? v : JSON.stringify(v);
+  return out;
+}
+
+function bodyText(value: unknown): string | null {
+  if (value === undefined || value === null || value === "") return null;
+  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
+}
+
+function finite(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+export function consoleEntries(events: readonly RrwebEvent[]): ConsoleEntry[] {
+  const out: ConsoleEntry[] = [];
+  events.forEach((event, index) => {
+    if (event.type !== EventType.Plugin || !isObject(event.data)) return;
+    if (event.data.plugin !== "rrweb/console@1" || !isObject(event.data.payload)) return;
+    const payload = event.data.payload;
+    out.push({
+      index,
+      timestamp: event.timestamp,
+      level: consoleLevel(payload.level),
+      args: Array.isArray(payload.payload) ? payload.payload.map(renderConsoleArg) : [],
+      trace: Array.isArray(payload.trace)
+        ? payload.trace.filter((t): t is string => typeof t === "string")
+        : [],
+    });
+  });
+  return out;
+}
+
+export function networkEntries(events: readonly RrwebEvent[]): NetworkEntry[] {
+  const out: NetworkEntry[] = [];
+  events.forEach((event, index) => {
+    if (event.type !== EventType.Plugin || !isObject(event.data)) return;
+    if (event.data.plugin !== "rrweb/network@1" || !isObject(event.data.payload)) return;
+    const requests = event.data.payload.requests;
+    if (!Array.isArray(requests)) return;
+    for (const request of requests) {
+      if (!isObject(request) || typeof request.name !== "string") continue;
+      if (request.entryType === "serverTiming" || request.entryType === "paint") continue;
+      const wrapped = typeof request.method === "string";
+      const rawStatus = finite(request.status) ?? finite(request.responseStatus);
+      // A timing entry without the fetch wrapper reports 0 for opaque responses: unknown, not failed.
+      const status = rawStatus === 0 && !wrapped ? null : rawStatus;
+      const size =
+        finite(request.transferSize) || finite(request.encodedBodySize) || finite(request.decodedBodySize);
+      out.push({
+        index,
+        timestamp: finite(request.timestamp) ?? event.timestamp,
+        url: request.name,
+        method: wrapped ? String(request.method).toUpperCase() : "GET",
+        status,
+        durationMs: finite(request.duration),
+        sizeBytes: size ?? null,
+        initiatorType: typeof request.initiatorType === "string" ? request.initiatorType : "other",
+        requestHeaders: headerMap(request.requestHeaders),
+        responseHeaders: headerMap(request.responseHeaders),
+        requestBody: bodyText(request.requestBody),
+        responseBody: bodyText(request.responseBody),
+        failed: status !== null && (status >= 400 || status === 0),
+      });
+    }
+  });
+  out.sort((a, b) => a.timestamp - b.timestamp);
+  return out;
+}
+
+export function markers(
+  events: readonly RrwebEvent[],
+  posthogEvents: readonly PosthogEvent[] = [],
+): Marker[] {
+  const out: Marker[] = [];
+  let seenMeta = false;
+  for (const event of events) {
+    if (event.type === EventType.IncrementalSnapshot && isObject(event.data)) {
+      const { source, type } = event.data;
+      if (
+        source === IncrementalSource.MouseInteraction &&
+        (type === MOUSE_CLICK || type === MOUSE_DBLCLICK)
+      ) {
+        out.push({
+          kind: "click",
+          timestamp: event.timestamp,
+          label: type === MOUSE_DBLCLICK ? "double click" : "click",
+        });
+      }
+    } else if (event.type === EventType.Meta && isObject(event.data)) {
+      // The first Meta opens the recording; later ones are page loads.
+      if (seenMeta) {
+        out.push({
+          kind: "navigation",
+          timestamp: event.timestamp,
+          label: String(event.data.href ?? "navigation"),
+        });
+      }
+      seenMeta = true;
+    } else if (
+      event.type === EventType.Custom &&
+      isObject(event.data) &&
+      typeof event.data.tag === "string"
+    ) {
+      // posthog-js's own bookkeeping tags would bury the interesting ones.
+      if (!event.data.tag.startsWith("$"))
+        out.push({ kind: "custom", timestamp: event.timestamp, label: event.data.tag });
+    }
+  }
+  for (const entry of consoleEntries(events)) {
+    if (entry.level === "error")
+      out.push({ kind: "console-error", timestamp: entry.timestamp, label: entry.args.join(" ") });
+  }
+  for (const entry of networkEntries(events)) {
+    if (entry.failed) {
+      out.push({
+        kind: "failed-request",
+        timestamp: entry.timestamp,
+        label: `${entry.method} ${entry.url} → ${entry.status}`,
+      });
+    }
+  }
+  for (const event of posthogEvents) {
+    if (event.event === "$exception")
+      out.push({ kind: "console-error", timestamp: event.timestamp, label: "$exception" });
+    else if (!event.event.startsWith("$"))
+      out.push({ kind: "custom", timestamp: event.timestamp, label: event.event });
+  }
+  out.sort((a, b) => a.timestamp - b.timestamp);
+  return out;
+}
+
+export function isActive(event: RrwebEvent): boolean {
+  return (
+    event.type === EventType.IncrementalSnapshot &&
+    isObject(event.data) &&
+    typeof event.data.source === "number" &&
+    ACTIVE_SOURCES.has(event.data.source)
+  );
+}
+
+/**
+ * Stretches with no user activity longer than `thresholdMs`. The player fast-forwards through
+ * them itself, because rrweb's built-in skip scans every event on every cast (quadratic on long
+ * recordings) and cannot be tuned per gap.
+ */
+export function inactiveGaps(events: readonly RrwebEvent[], thresholdMs: number): Gap[] {
+  const gaps: Gap[] = [];
+  const first = events[0];
+  if (!first) return gaps;
+  let lastActive = first.timestamp;
+  for (const event of events) {
+    if (!isActive(event) && event.type !== EventType.FullSnapshot) continue;
+    if (event.timestamp - lastActive > thresholdMs) gaps.push({ start: lastActive, end: event.timestamp });
+    lastActive = Math.max(lastActive, event.timestamp);
+  }
+  const last = events[events.length - 1];
+  if (last && last.timestamp - lastActive > thresholdMs)
+    gaps.push({ start: lastActive, end: last.timestamp });
+  return gaps;
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "–";
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h > 0
+    ? `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`
+    : `${m}:${String(s).padStart(2, "0")}`;
+}
+
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null || !Number.isFinite(bytes)) return "–";
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Index of the last item whose timestamp is <= t (items sorted by timestamp), or -1. */
+export function lastAtOrBefore<T extends { timestamp: number }>(items: readonly T[], t: number): number {
+  let lo = 0;
+  let hi = items.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((items[mid] as T).timestamp <= t) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}

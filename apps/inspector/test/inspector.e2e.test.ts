@@ -1,0 +1,378 @@
+// The built inspector (out/) served by the real devkit server, driven in headless Chromium.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chromiumAvailable, launchChromium, newDesktopContext } from "@replay-devkit/test-utils";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningDevkit, SessionFacts } from "./harness";
+import {
+  HOMEPAGE_FIXTURE,
+  RESULTS_DIR,
+  importFile,
+  postCaptureRun,
+  postTwoTabSession,
+  sessionFacts,
+  startDevkit,
+} from "./harness";
+
+interface ApiRecording {
+  id: string;
+  distinctId: string | null;
+  durationMs: number;
+  clickCount: number;
+  keypressCount: number;
+  consoleErrorCount: number;
+  firstUrl: string | null;
+  windowIds: string[];
+}
+
+const run = chromiumAvailable() ? describe : describe.skip;
+
+run("inspector in Chromium against the devkit server", () => {
+  let devkit: RunningDevkit;
+  let browser: Browser;
+  let context: BrowserContext;
+  let sessionA: SessionFacts;
+  let homepageId: string;
+  const pageErrors: string[] = [];
+
+  const apiRecording = async (id: string): Promise<ApiRecording> => {
+    const res = await fetch(`${devkit.baseUrl}/api/recordings/${encodeURIComponent(id)}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { recording?: ApiRecording } & ApiRecording;
+    return body.recording ?? body;
+  };
+
+  const open = async (path: string): Promise<Page> => {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => pageErrors.push(`${path}: ${e.message}`));
+    await page.goto(`${devkit.baseUrl}${path}`);
+    return page;
+  };
+
+  const offsetOf = async (page: Page): Promise<number> =>
+    Number(await page.getByTestId("time").getAttribute("data-offset"));
+
+  const waitForPlayer = async (page: Page) => {
+    await page.getByTestId("play-toggle").and(page.locator(":enabled")).waitFor({ timeout: 30_000 });
+    // The first full snapshot has been drawn into rrweb's iframe.
+    await page.waitForFunction(
+      () => {
+        const frame = document.querySelector<HTMLIFrameElement>('[data-testid="player-root"] iframe');
+        return !!frame?.contentDocument?.body && frame.contentDocument.body.childElementCount > 0;
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+  };
+
+  beforeAll(async () => {
+    devkit = await startDevkit();
+    sessionA = sessionFacts("A");
+    await postCaptureRun(devkit.baseUrl, "A");
+    const imported = await importFile(devkit.baseUrl, HOMEPAGE_FIXTURE);
+    expect(imported).toHaveLength(1);
+    homepageId = imported[0]!;
+    browser = await launchChromium();
+    context = await newDesktopContext(browser);
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await devkit?.close();
+  });
+
+  it("shows the posthog-js snippet for this server when the store is empty", async () => {
+    const empty = await startDevkit();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${empty.baseUrl}/`);
+      const state = page.getByTestId("empty-state");
+      await state.waitFor();
+      const text = (await state.textContent()) ?? "";
+      expect(text).toContain(`api_host: "${empty.baseUrl}"`);
+      expect(text).toContain(`${empty.baseUrl}/static/array.full.js`);
+      expect(text).toContain("opt_out_useragent_filter");
+      expect(text).toMatch(/localhost disables network capture/i);
+      expect(text).toMatch(/before the first interaction/i);
+      await page.screenshot({ path: join(RESULTS_DIR, "empty.png"), fullPage: true });
+      await page.close();
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it("lists the recordings with their metadata", async () => {
+    const page = await open("/");
+    const rowA = page.locator(`tr[data-recording-id="${sessionA.sessionId}"]`);
+    await rowA.waitFor();
+    const meta = await apiRecording(sessionA.sessionId);
+    expect(meta.distinctId).toBe(sessionA.distinctId);
+    expect(meta.consoleErrorCount).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => rowA.locator('[data-col="distinct"]').textContent()).toBe(sessionA.distinctId);
+    expect(await rowA.locator('[data-col="clicks"]').textContent()).toBe(String(meta.clickCount));
+    expect(await rowA.locator('[data-col="keys"]').textContent()).toBe(String(meta.keypressCount));
+    expect(await rowA.locator('[data-col="errors"]').textContent()).toBe(String(meta.consoleErrorCount));
+    expect(await rowA.locator('[data-col="url"]').textContent()).toContain("app.harness.test");
+    // The imported public recording is about 224 s long.
+    const rowHome = page.locator(`tr[data-recording-id="${homepageId}"]`);
+    expect(await rowHome.locator('[data-col="url"]').textContent()).toBe("https://posthog.com/");
+    expect(await rowHome.locator('[data-col="duration"]').textContent()).toMatch(/^3:4\d$/);
+    expect(await page.getByTestId("range").textContent()).toContain("of 2");
+
+    // Filters go to the server: only session A has console errors.
+    await page.locator('input[name="hasErrors"]').check();
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
+    expect(await page.locator("tbody tr").getAttribute("data-recording-id")).toBe(sessionA.sessionId);
+    await page.locator('input[name="hasErrors"]').uncheck();
+    await page.locator('input[name="url"]').fill("posthog.com");
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(1);
+    expect(await page.locator("tbody tr").getAttribute("data-recording-id")).toBe(homepageId);
+    await page.locator('input[name="url"]').fill("");
+
+    // Live: a recording captured while the list is open appears without a reload.
+    await expect.poll(() => page.getByTestId("live").textContent()).toContain("live");
+    const sessionB = sessionFacts("B");
+    await postCaptureRun(devkit.baseUrl, "B");
+    await page.locator(`tr[data-recording-id="${sessionB.sessionId}"]`).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(RESULTS_DIR, "list.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("plays, seeks and honours a ?t= deep link", async () => {
+    const meta = await apiRecording(homepageId);
+    const page = await open(`/recording/?id=${encodeURIComponent(homepageId)}&t=60000`);
+    await waitForPlayer(page);
+    expect(await offsetOf(page)).toBe(60_000);
+
+    // Never allow-scripts: recorded pages must not run code in the inspector.
+    const sandbox = await page.locator('[data-testid="player-root"] iframe').getAttribute("sandbox");
+    expect(sandbox).toBe("allow-same-origin");
+
+    await page.getByTestId("play-toggle").click();
+    await expect.poll(() => offsetOf(page), { timeout: 15_000 }).toBeGreaterThan(61_000);
+    await page.getByTestId("play-toggle").click();
+    await page.waitForTimeout(200);
+    const paused = await offsetOf(page);
+    await page.waitForTimeout(600);
+    expect(Math.abs((await offsetOf(page)) - paused)).toBeLessThan(150);
+
+    // Seek by clicking three quarters along the timeline.
+    const box = (await page.getByTestId("timeline").boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
+    await expect.poll(() => offsetOf(page)).toBeGreaterThan(meta.durationMs * 0.7);
+    expect(await offsetOf(page)).toBeLessThan(meta.durationMs * 0.8);
+
+    // Keyboard: left arrow goes back 5 s; 4 picks 8x.
+    const before = await offsetOf(page);
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => offsetOf(page)).toBeLessThanOrEqual(before - 4_900);
+    await page.keyboard.press("4");
+    expect(await page.getByTestId("speed-8").getAttribute("class")).toContain("active");
+
+    // The share link points at this moment and opens there.
+    const here = await offsetOf(page);
+    await page.getByTestId("share").click();
+    const link = new URL(await page.evaluate(() => navigator.clipboard.readText()));
+    expect(link.searchParams.get("id")).toBe(homepageId);
+    expect(Math.abs(Number(link.searchParams.get("t")) - here)).toBeLessThan(1000);
+    const shared = await context.newPage();
+    await shared.goto(link.toString());
+    await waitForPlayer(shared);
+    expect(Math.abs((await offsetOf(shared)) - here)).toBeLessThan(1000);
+    await shared.close();
+    await page.screenshot({ path: join(RESULTS_DIR, "player.png") });
+    await page.close();
+  });
+
+  it("shows the recorded console error, the POST with its body, and finds a recorded element", async () => {
+    const page = await open(`/recording/?id=${encodeURIComponent(sessionA.sessionId)}`);
+    await waitForPlayer(page);
+
+    const errorRow = page.locator('[data-testid="console-pane"] [data-level="error"]', {
+      hasText: "harness console error",
+    });
+    await errorRow.first().waitFor();
+    expect(await errorRow.first().textContent()).toContain("Error: harness boom");
+    await errorRow.first().click();
+    // Clicking a row seeks the player to it.
+    const meta = await apiRecording(sessionA.sessionId);
+    await expect.poll(() => offsetOf(page)).toBeGreaterThan(1000);
+    expect(await offsetOf(page)).toBeLessThan(meta.durationMs);
+    await page.getByText("Stack trace").waitFor();
+    await page.screenshot({ path: join(RESULTS_DIR, "console.png") });
+
+    await page.getByTestId("tab-network").click();
+    const post = page.locator('[data-testid="network-pane"] [data-method="POST"][data-url$="/api/items"]');
+    await post.first().click();
+    const body = page.getByTestId("request-body");
+    await body.waitFor();
+    expect(JSON.parse((await body.textContent())!)).toEqual({ name: "widget", qty: 3 });
+    expect(await page.getByTestId("network-details").textContent()).toContain("x-harness");
+    expect(await page.getByTestId("response-body").textContent()).toContain('"widget"');
+    await page.screenshot({ path: join(RESULTS_DIR, "network.png") });
+
+    await page.getByTestId("tab-dom").click();
+    await page.getByTestId("dom-query").fill("#btn-primary");
+    await page.getByTestId("dom-find").click();
+    await expect.poll(() => page.getByTestId("dom-selector").textContent()).toBe("#btn-primary");
+    expect(await page.getByTestId("dom-selected").textContent()).toContain("Primary action");
+    const highlight = await page.getByTestId("dom-highlight").boundingBox();
+    expect(highlight!.width).toBeGreaterThan(10);
+    await page.getByTestId("copy-selector").click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe("#btn-primary");
+
+    // An element without an id gets a selector that finds exactly it in the replayed page.
+    await page.locator('.tree .node[data-tag="div"]', { hasText: 'class="zone"' }).nth(1).click();
+    const selector = (await page.getByTestId("dom-selector").textContent())!;
+    expect(selector).toMatch(/div\.zone/);
+    const matches = await page.evaluate((sel) => {
+      const doc = document.querySelector<HTMLIFrameElement>(
+        '[data-testid="player-root"] iframe',
+      )!.contentDocument!;
+      const found = doc.querySelectorAll(sel);
+      const zones = Array.from(doc.querySelectorAll("div.zone"));
+      return { count: found.length, index: found[0] ? zones.indexOf(found[0]) : -1 };
+    }, selector);
+    expect(matches).toEqual({ count: 1, index: 1 });
+    await page.screenshot({ path: join(RESULTS_DIR, "dom.png") });
+
+    await page.getByTestId("tab-events").click();
+    await page.locator('[data-testid="events-pane"] [data-event="harness_note_saved"]').waitFor();
+    await page.getByTestId("tab-privacy").click();
+    await page.getByTestId("findings-pane").waitFor();
+    await page.close();
+  });
+
+  it("exports a recording, deletes it and imports the download again", async () => {
+    const page = await open(`/recording/?id=${encodeURIComponent(homepageId)}`);
+    await waitForPlayer(page);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("export").selectOption("posthog"),
+    ]);
+    const file = join(devkit.dir.path, "export.json");
+    await download.saveAs(file);
+    const exported = JSON.parse(readFileSync(file, "utf8")) as { version?: string; data?: unknown };
+    expect(exported.version).toBeTruthy();
+
+    page.once("dialog", (d) => void d.accept());
+    await Promise.all([
+      page.waitForURL((url) => !url.pathname.includes("recording")),
+      page.getByTestId("delete").click(),
+    ]);
+    expect((await fetch(`${devkit.baseUrl}/api/recordings/${encodeURIComponent(homepageId)}`)).status).toBe(
+      404,
+    );
+
+    await page.locator(`tr[data-recording-id]`).first().waitFor();
+    expect(await page.locator(`tr[data-recording-id="${homepageId}"]`).count()).toBe(0);
+    // A truncated file is refused with the server's explanation, and nothing is imported.
+    const truncated = join(devkit.dir.path, "truncated.json");
+    writeFileSync(truncated, readFileSync(file).subarray(0, 5000));
+    await page.getByTestId("import-input").setInputFiles(truncated);
+    const refused = page.getByTestId("import-error");
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.textContent()).toMatch(/^truncated\.json: .{10,}/);
+    expect(await page.locator(`tr[data-recording-id="${homepageId}"]`).count()).toBe(0);
+
+    await page.getByTestId("import-input").setInputFiles(file);
+    await page.getByTestId("import-ok").waitFor({ timeout: 30_000 });
+    await page.locator(`tr[data-recording-id="${homepageId}"]`).waitFor();
+    await page.screenshot({ path: join(RESULTS_DIR, "reimported.png") });
+    await page.close();
+  });
+
+  it("seeks from in-browser checkpoints to exactly the page rrweb's own seek shows", async () => {
+    const stateAt = async (checkpoints: boolean, fraction: number) => {
+      // "always": this recording is short enough that the cost model would rightly prefer rrweb's seek.
+      const page = await open(
+        `/recording/?id=${encodeURIComponent(homepageId)}&checkpoints=${checkpoints ? "always" : "0"}`,
+      );
+      await waitForPlayer(page);
+      await page.getByTestId("loading-more").waitFor({ state: "detached" });
+      const time = page.getByTestId("time");
+      if (checkpoints) expect(Number(await time.getAttribute("data-checkpoints"))).toBeGreaterThanOrEqual(2);
+      const box = (await page.getByTestId("timeline").boundingBox())!;
+      await page.mouse.click(box.x + box.width * fraction, box.y + box.height / 2);
+      await expect
+        .poll(() => time.getAttribute("data-seek-from"))
+        .toBe(checkpoints ? "checkpoint" : "events");
+      await page.waitForTimeout(300);
+      const state = await page.evaluate(() => {
+        const frame = document.querySelector<HTMLIFrameElement>('[data-testid="player-root"] iframe')!;
+        return {
+          html: frame.contentDocument!.documentElement.outerHTML,
+          scrollY: frame.contentWindow!.scrollY,
+        };
+      });
+      const offset = await offsetOf(page);
+      if (fraction > 0.9)
+        await page.screenshot({
+          path: join(RESULTS_DIR, `seek-${checkpoints ? "checkpoint" : "rrweb"}.png`),
+        });
+      await page.close();
+      return { ...state, offset };
+    };
+    // A deep link far into the recording opens straight on a checkpoint, showing the same page.
+    const deepLink = async (mode: string) => {
+      const page = await open(
+        `/recording/?id=${encodeURIComponent(homepageId)}&t=200000&checkpoints=${mode}`,
+      );
+      await waitForPlayer(page);
+      const from = await page.getByTestId("time").getAttribute("data-seek-from");
+      const html = await page.evaluate(
+        () =>
+          document.querySelector<HTMLIFrameElement>('[data-testid="player-root"] iframe')!.contentDocument!
+            .documentElement.outerHTML,
+      );
+      const offset = await offsetOf(page);
+      await page.close();
+      return { from, html, offset };
+    };
+    const linkedCheckpoint = await deepLink("always");
+    const linkedEvents = await deepLink("0");
+    expect([linkedCheckpoint.from, linkedEvents.from]).toEqual(["checkpoint", "events"]);
+    expect([linkedCheckpoint.offset, linkedEvents.offset]).toEqual([200_000, 200_000]);
+    expect(linkedCheckpoint.html).toBe(linkedEvents.html);
+
+    for (const fraction of [0.6, 0.97]) {
+      const fromCheckpoint = await stateAt(true, fraction);
+      const fromEvents = await stateAt(false, fraction);
+      expect(fromCheckpoint.offset).toBe(fromEvents.offset);
+      expect(fromCheckpoint.scrollY).toBe(fromEvents.scrollY);
+      expect(fromCheckpoint.html.length).toBeGreaterThan(10_000);
+      expect(fromCheckpoint.html).toBe(fromEvents.html);
+    }
+  });
+
+  it("plays one tab at a time and switches between them", async () => {
+    await postTwoTabSession(devkit.baseUrl, "two-tabs");
+    const page = await open("/recording/?id=two-tabs");
+    await waitForPlayer(page);
+    const frameWidth = () => page.locator('[data-testid="player-root"] iframe').getAttribute("width");
+    const buttons = page.getByTestId("windows").locator("button");
+    expect(await buttons.count()).toBe(2);
+    // Tab 1 is the 1853 px wide desktop docs page.
+    await expect.poll(frameWidth).toBe("1853");
+    await buttons.nth(1).click();
+    await waitForPlayer(page);
+    // Tab 2 is the 390 px wide mobile recording, in its own player.
+    await expect.poll(frameWidth).toBe("390");
+    expect(await page.locator('[data-testid="player-root"] iframe').count()).toBe(1);
+    expect(await buttons.nth(1).getAttribute("class")).toContain("active");
+    await page.screenshot({ path: join(RESULTS_DIR, "two-tabs.png") });
+    await page.close();
+  });
+
+  it("plays in the embed view", async () => {
+    const page = await open(`/embed/?id=${encodeURIComponent(homepageId)}&t=5000`);
+    await waitForPlayer(page);
+    expect(await page.locator(".topbar").count()).toBe(0);
+    await expect.poll(() => offsetOf(page), { timeout: 15_000 }).toBeGreaterThan(6_000);
+    await page.screenshot({ path: join(RESULTS_DIR, "embed.png") });
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+});
