@@ -7,7 +7,9 @@ export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** ../shared/fixtures next to the repo, or REPLAY_DEVKIT_SHARED_FIXTURES. Read-only: never write there. */
 export const SHARED_FIXTURES =
-  process.env.REPLAY_DEVKIT_SHARED_FIXTURES ?? resolve(REPO_ROOT, "..", "shared", "fixtures");
+  process.env.REPLAY_DEVKIT_SHARED_FIXTURES ??
+  [resolve(REPO_ROOT, "..", "shared", "fixtures"), "/work/shared/fixtures"].find((dir) => existsSync(dir)) ??
+  resolve(REPO_ROOT, "..", "shared", "fixtures");
 
 export const CAPTURE_FIXTURES = join(SHARED_FIXTURES, "posthog-js-capture");
 export const PUBLIC_FIXTURES = join(SHARED_FIXTURES, "public");
