@@ -5,28 +5,11 @@ import type { ReactNode } from "react";
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { PosthogEvent } from "../lib/api";
 import type { CheckpointMode, PlayerState } from "../lib/player";
-import { PlayerController, SPEEDS } from "../lib/player";
+import { PlayerController, SPEEDS, initialPlayerState } from "../lib/player";
 import type { Marker } from "../lib/timeline";
 import { formatDuration } from "../lib/timeline";
 
-const IDLE: PlayerState = {
-  status: "loading",
-  error: null,
-  playing: false,
-  buffering: false,
-  currentTime: 0,
-  startTime: 0,
-  endTime: 0,
-  loadedEvents: 0,
-  loadComplete: false,
-  speed: 1,
-  skipInactive: true,
-  skipThresholdMs: 5000,
-  skipping: false,
-  revision: 0,
-  checkpoints: 0,
-  seekFrom: null,
-};
+const IDLE: PlayerState = initialPlayerState();
 const noopSubscribe = () => () => {};
 const idleSnapshot = () => IDLE;
 

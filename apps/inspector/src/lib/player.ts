@@ -63,6 +63,30 @@ export interface PlayerOptions {
   checkpoints?: CheckpointMode;
 }
 
+/** The state before anything is loaded; the component renders it until a controller exists. */
+export function initialPlayerState(
+  options: Pick<PlayerOptions, "speed" | "skipInactive" | "skipThresholdMs"> = {},
+): PlayerState {
+  return {
+    status: "loading",
+    error: null,
+    playing: false,
+    buffering: false,
+    currentTime: 0,
+    startTime: 0,
+    endTime: 0,
+    loadedEvents: 0,
+    loadComplete: false,
+    speed: options.speed ?? 1,
+    skipInactive: options.skipInactive ?? true,
+    skipThresholdMs: options.skipThresholdMs ?? 5000,
+    skipping: false,
+    revision: 0,
+    checkpoints: 0,
+    seekFrom: null,
+  };
+}
+
 export class PlayerController {
   readonly derivation = new WindowDerivation();
   replayer: RrwebReplayer | null = null;
@@ -80,24 +104,7 @@ export class PlayerController {
 
   constructor(private readonly options: PlayerOptions) {
     this.checkpointMode = options.checkpoints ?? "auto";
-    this.state = {
-      status: "loading",
-      error: null,
-      playing: false,
-      buffering: false,
-      currentTime: 0,
-      startTime: 0,
-      endTime: 0,
-      loadedEvents: 0,
-      loadComplete: false,
-      speed: options.speed ?? 1,
-      skipInactive: options.skipInactive ?? true,
-      skipThresholdMs: options.skipThresholdMs ?? 5000,
-      skipping: false,
-      revision: 0,
-      checkpoints: 0,
-      seekFrom: null,
-    };
+    this.state = initialPlayerState(options);
   }
 
   subscribe = (listener: () => void): (() => void) => {
