@@ -48,6 +48,7 @@ export function formatFindings(report: ScanReport): string {
       lines.push("", `… ${t.findings - report.findings.length} more not listed (raise the limit option).`);
     lines.push("");
   }
+  for (const note of report.notes) lines.push(`note: ${note}`);
   lines.push(
     report.ok
       ? `OK: ${t.findings} finding${t.findings === 1 ? "" : "s"} at or above ${report.minSeverity}, threshold ${report.threshold}.`

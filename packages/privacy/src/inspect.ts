@@ -7,6 +7,7 @@ import {
   type Severity,
   type TextMatch,
 } from "./detectors.js";
+import type { Selector } from "./selector.js";
 import {
   isInertValue,
   isMasked,
@@ -31,15 +32,19 @@ export type ValueFormat =
 
 export interface Engine extends CompiledDetectors {
   names: SensitiveNames;
-  /** posthog-js's mask and block class names, for the mask-violation check. */
+  /** posthog-js's mask and block classes and selectors, for the mask-violation check. */
   classes: MaskClasses;
-  /** Which class names the caller set; the others may come from the recording's `$session_options`. */
-  classesFromOptions: { mask: boolean; block: boolean };
+  /** Which of them the caller set; the others may come from the recording's `$session_options`. */
+  classesFromOptions: Record<keyof MaskClasses, boolean>;
 }
 
 export interface MaskClasses {
   mask: string;
   block: string;
+  /** `session_recording.maskTextSelector`: text inside a matching element is recorded as `*`. */
+  maskSelector?: Selector | undefined;
+  /** `session_recording.blockSelector`: a matching element is recorded without its content. */
+  blockSelector?: Selector | undefined;
 }
 
 /** One thing found inside a string slot. */
@@ -70,8 +75,8 @@ export interface SlotContext {
    */
   sensitiveContainer?: boolean | undefined;
   /**
-   * The value sits inside an element posthog-js masks (`maskTextClass`) or blocks (`blockClass`), so
-   * anything but `*` means masking failed.
+   * The value sits inside an element posthog-js masks (`maskTextClass`, `maskTextSelector`) or blocks
+   * (`blockClass`, `blockSelector`), so anything but `*` means masking failed.
    */
   mustBeMasked?: "mask" | "block" | undefined;
 }

@@ -1,6 +1,7 @@
 import { DETECTOR_IDS, type DetectorId, SEVERITY_RANK, type Severity } from "./detectors.js";
 import { PrivacyError } from "./errors.js";
 import type { Engine } from "./inspect.js";
+import { parseSelector, type Selector } from "./selector.js";
 import { compileNames } from "./sensitive.js";
 
 /** Options shared by the scanner and the scrubber. */
@@ -21,6 +22,14 @@ export interface DetectionOptions {
   maskTextClass?: string;
   /** The class posthog-js blocks (`session_recording.blockClass`). Default "ph-no-capture". */
   blockClass?: string;
+  /**
+   * `session_recording.maskTextSelector` (posthog-js's `mask_all_text` sets `"*"`). Default: what the
+   * recording's `$session_options` says, else none. Type, id, class and attribute selectors with
+   * descendant/child combinators are evaluated; pseudo-classes and sibling combinators are refused.
+   */
+  maskTextSelector?: string;
+  /** `session_recording.blockSelector`, evaluated like `maskTextSelector`. */
+  blockSelector?: string;
 }
 
 export const SEVERITIES: readonly Severity[] = ["low", "medium", "high"];
@@ -71,12 +80,30 @@ export function compileEngine(options: DetectionOptions | undefined): Engine {
       fail(`${key} must be a single CSS class name; got ${JSON.stringify(v)}.`);
     }
   }
+  const selector = (key: "maskTextSelector" | "blockSelector"): Selector | undefined => {
+    const v = o[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== "string") fail(`${key} must be a CSS selector string; got ${JSON.stringify(v)}.`);
+    const parsed = parseSelector(v);
+    if (!parsed.ok) fail(`${key} ${JSON.stringify(v)} cannot be evaluated (${parsed.reason}).`);
+    return parsed.selector;
+  };
   return {
     enabled,
     knownValues,
     allowlist,
-    classes: { mask: o.maskTextClass ?? "ph-mask", block: o.blockClass ?? "ph-no-capture" },
-    classesFromOptions: { mask: o.maskTextClass !== undefined, block: o.blockClass !== undefined },
+    classes: {
+      mask: o.maskTextClass ?? "ph-mask",
+      block: o.blockClass ?? "ph-no-capture",
+      maskSelector: selector("maskTextSelector"),
+      blockSelector: selector("blockSelector"),
+    },
+    classesFromOptions: {
+      mask: o.maskTextClass !== undefined,
+      block: o.blockClass !== undefined,
+      maskSelector: o.maskTextSelector !== undefined,
+      blockSelector: o.blockSelector !== undefined,
+    },
     names: compileNames({
       headers: stringList(o.sensitiveHeaders, "sensitiveHeaders"),
       params: stringList(o.sensitiveParams, "sensitiveParams"),

@@ -95,6 +95,8 @@ export interface ScanReport {
   /** True when more findings exist than were listed. */
   truncated: boolean;
   scanned: { windows: number; events: number; posthogEvents: number; strings: number };
+  /** Checks the scan could not make, e.g. a recorded `maskTextSelector` it cannot evaluate. */
+  notes: string[];
 }
 
 interface EventLocation {
@@ -147,8 +149,9 @@ export function scanRecording(rec: Recording, options?: ScanOptions): ScanReport
     return undefined;
   };
 
+  const notes: string[] = [];
   rec.windows.forEach((w, windowIndex) => {
-    const walker = new WindowWalker(classesFor(w.events, engine));
+    const walker = new WindowWalker(classesFor(w.events, engine, notes));
     w.events.forEach((event, eventIndex) => {
       events++;
       const loc: EventLocation = {
@@ -198,6 +201,8 @@ export function scanRecording(rec: Recording, options?: ScanOptions): ScanReport
     findings,
     truncated: totals.findings > findings.length,
     scanned: { windows: rec.windows.length, events, posthogEvents: posthogEvents.length, strings },
+    // Every window repeats its recorder options; one note per distinct problem is enough.
+    notes: [...new Set(notes)],
   };
 }
 

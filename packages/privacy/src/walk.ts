@@ -1,5 +1,6 @@
 import { PrivacyError } from "./errors.js";
 import { type Engine, looksLikeUrl, type MaskClasses, type SlotContext } from "./inspect.js";
+import { type ElementAccess, matchesSelector, parseSelector } from "./selector.js";
 
 /**
  * Where a string sits in a recording, as the scanner reports it and the scrubber logs it. Each kind maps
@@ -71,6 +72,8 @@ interface MirrorNode {
   tag: string | undefined;
   idAttr: string | undefined;
   classes: string | undefined;
+  /** The recorded attributes, for maskTextSelector / blockSelector attribute tests. */
+  attrs: Bag | undefined;
   /** MASKED / BLOCKED when this element or an ancestor carries posthog-js's mask or block class. */
   flags: number;
   /** `type` and `name` of inputs: a password field or a field named like a secret needs no detector. */
@@ -175,13 +178,16 @@ const CONFIG_RULES: GenericRules = {
 const CLASS_NAME_RE = /^[A-Za-z_-][\w-]*$/;
 
 /**
- * The mask and block classes this window was recorded with: posthog-js reports its recorder options in
- * a `$session_options` custom event (after the first FullSnapshot, hence this pre-pass). Options the
- * caller set win; RegExp classes arrive as `{}` and are ignored.
+ * The mask and block classes and selectors this window was recorded with: posthog-js reports its
+ * recorder options in a `$session_options` custom event (after the first FullSnapshot, hence this
+ * pre-pass). Options the caller set win; RegExp classes arrive as `{}` and are ignored. A recorded
+ * selector the matcher cannot evaluate is skipped and explained in `notes`, so a report never claims
+ * a check it did not make.
  */
-export function classesFor(events: readonly unknown[], engine: Engine): MaskClasses {
+export function classesFor(events: readonly unknown[], engine: Engine, notes?: string[]): MaskClasses {
   const classes = { ...engine.classes };
-  if (engine.classesFromOptions.mask && engine.classesFromOptions.block) return classes;
+  const fixed = engine.classesFromOptions;
+  if (fixed.mask && fixed.block && fixed.maskSelector && fixed.blockSelector) return classes;
   for (const event of events) {
     if (!isBag(event) || event.type !== 5 || !isBag(event.data) || event.data.tag !== "$session_options")
       continue;
@@ -189,19 +195,25 @@ export function classesFor(events: readonly unknown[], engine: Engine): MaskClas
     const opts =
       isBag(payload) && isBag(payload.sessionRecordingOptions) ? payload.sessionRecordingOptions : undefined;
     if (!opts) continue;
-    if (
-      !engine.classesFromOptions.mask &&
-      typeof opts.maskTextClass === "string" &&
-      CLASS_NAME_RE.test(opts.maskTextClass)
-    ) {
+    if (!fixed.mask && typeof opts.maskTextClass === "string" && CLASS_NAME_RE.test(opts.maskTextClass)) {
       classes.mask = opts.maskTextClass;
     }
-    if (
-      !engine.classesFromOptions.block &&
-      typeof opts.blockClass === "string" &&
-      CLASS_NAME_RE.test(opts.blockClass)
-    ) {
+    if (!fixed.block && typeof opts.blockClass === "string" && CLASS_NAME_RE.test(opts.blockClass)) {
       classes.block = opts.blockClass;
+    }
+    for (const [option, key] of [
+      ["maskTextSelector", "maskSelector"],
+      ["blockSelector", "blockSelector"],
+    ] as const) {
+      const source = opts[option];
+      if (fixed[key] || typeof source !== "string" || source.trim() === "") continue;
+      const parsed = parseSelector(source);
+      if (parsed.ok) classes[key] = parsed.selector;
+      else {
+        notes?.push(
+          `The recording's ${option} ${JSON.stringify(source)} was not checked for masking (${parsed.reason}).`,
+        );
+      }
     }
     break;
   }
@@ -211,6 +223,15 @@ export function classesFor(events: readonly unknown[], engine: Engine): MaskClas
 /** Walks one window's events in order, keeping a node-id mirror so DOM hits get a CSS selector. */
 export class WindowWalker {
   private readonly mirror = new Map<number, MirrorNode>();
+  private readonly access: ElementAccess<MirrorNode> = {
+    tag: (node) => node.tag,
+    attribute: (node, name) => {
+      const v = node.attrs?.[name];
+      // rrweb records boolean attributes as `true` and some numeric ones as numbers.
+      return typeof v === "string" ? v : v === true ? "" : typeof v === "number" ? String(v) : undefined;
+    },
+    parent: (node) => (node.parent !== undefined ? this.mirror.get(node.parent) : undefined),
+  };
 
   constructor(private readonly classes: MaskClasses = { mask: "ph-mask", block: "ph-no-capture" }) {}
 
@@ -429,17 +450,28 @@ export class WindowWalker {
         if (hasClass(classes, this.classes.mask)) flags |= MASKED;
         if (hasClass(classes, this.classes.block)) flags |= BLOCKED;
       }
+      const mirrored: MirrorNode = {
+        parent,
+        tag,
+        idAttr: attrs && typeof attrs.id === "string" ? attrs.id : undefined,
+        classes,
+        attrs,
+        flags,
+        inputType: tag === "input" && typeof attrs?.type === "string" ? attrs.type.toLowerCase() : undefined,
+        inputName: attrs && typeof attrs.name === "string" ? attrs.name : undefined,
+      };
+      if (node.type === 2 && tag !== undefined) {
+        const { maskSelector, blockSelector } = this.classes;
+        if (maskSelector && !(flags & MASKED) && matchesSelector(mirrored, maskSelector, this.access)) {
+          flags |= MASKED;
+        }
+        if (blockSelector && !(flags & BLOCKED) && matchesSelector(mirrored, blockSelector, this.access)) {
+          flags |= BLOCKED;
+        }
+        mirrored.flags = flags;
+      }
       if (id !== undefined) {
-        this.mirror.set(id, {
-          parent,
-          tag,
-          idAttr: attrs && typeof attrs.id === "string" ? attrs.id : undefined,
-          classes,
-          flags,
-          inputType:
-            tag === "input" && typeof attrs?.type === "string" ? attrs.type.toLowerCase() : undefined,
-          inputName: attrs && typeof attrs.name === "string" ? attrs.name : undefined,
-        });
+        this.mirror.set(id, mirrored);
       }
       if (node.type === 2 && isBag(node.attributes)) {
         changed =

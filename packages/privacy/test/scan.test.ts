@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DETECTORS, formatFindings, scanRecording } from "../src/index.js";
+import { DETECTORS, formatFindings, scanRecording, scrubRecording } from "../src/index.js";
 import { cleanRecording, el, RecordingBuilder } from "./builder.js";
 import { KNOWN_VALUES, plantedRecording } from "./planted.js";
 import { SECRETS } from "./secrets.js";
@@ -196,5 +196,76 @@ describe("scan options", () => {
       sensitiveHeaders: ["x-tenant-sig"],
     });
     expect(report.findings.map((f) => f.detector).sort()).toEqual(["secret-header", "secret-param"]);
+  });
+});
+
+describe("maskTextSelector and blockSelector", () => {
+  function recordingWith(sessionOptions: Record<string, unknown>) {
+    const b = new RecordingBuilder();
+    b.meta("https://app.test/account");
+    b.fullSnapshot([
+      el("section", { id: "profile", "data-private": "true" }, [
+        el("p", { id: "who" }, ["Jane Roe Visible"]),
+      ]),
+      el("div", { id: "ad", class: "promo" }, [el("span", { id: "promo-text" }, ["Buy more widgets"])]),
+      el("p", { id: "public" }, ["Welcome back"]),
+    ]);
+    b.custom("$session_options", {
+      sessionRecordingOptions: { maskTextClass: "ph-mask", blockClass: "ph-no-capture", ...sessionOptions },
+    });
+    return b.build();
+  }
+  const violations = (report: ReturnType<typeof scanRecording>) =>
+    report.findings
+      .filter((f) => f.detector === "mask-violation")
+      .map((f) => `${f.label ?? ""} @ ${f.location.selector ?? ""}`);
+
+  it("checks text under the recorded maskTextSelector and blockSelector", () => {
+    const rec = recordingWith({ maskTextSelector: "[data-private] p", blockSelector: "div.promo" });
+    const report = scanRecording(rec);
+    expect(violations(report)).toEqual([
+      "clear text inside a masked element @ p#who",
+      "content inside a blocked element @ span#promo-text",
+    ]);
+    expect(report.notes).toEqual([]);
+  });
+
+  it("treats mask_all_text's '*' as every text node, the <title> included", () => {
+    const report = scanRecording(recordingWith({ maskTextSelector: "*" }));
+    expect(violations(report).map((v) => v.split(" @ ")[1])).toEqual([
+      "html > head > title",
+      "p#who",
+      "span#promo-text",
+      "p#public",
+    ]);
+  });
+
+  it("lets the caller's selector win over the recorded one, and refuses one it cannot evaluate", () => {
+    const rec = recordingWith({ maskTextSelector: "[data-private] p" });
+    expect(violations(scanRecording(rec, { maskTextSelector: "#public" }))).toEqual([
+      "clear text inside a masked element @ p#public",
+    ]);
+    expect(() => scanRecording(rec, { maskTextSelector: "p:first-child" })).toThrow(
+      /maskTextSelector "p:first-child" cannot be evaluated \(unsupported: .*:first-child/,
+    );
+    expect(() => scanRecording(rec, { blockSelector: "div >" })).toThrow(/blockSelector "div >" cannot be/);
+  });
+
+  it("says which recorded selector it could not check instead of passing silently", () => {
+    const report = scanRecording(recordingWith({ maskTextSelector: "li:nth-child(odd)" }));
+    expect(violations(report)).toEqual([]);
+    expect(report.notes).toEqual([
+      expect.stringMatching(/maskTextSelector "li:nth-child\(odd\)" was not checked for masking/),
+    ]);
+    expect(formatFindings(report)).toContain("note: The recording's maskTextSelector");
+  });
+
+  it("scrubs text under the selector the way rrweb would have masked it", () => {
+    const rec = recordingWith({ maskTextSelector: "[data-private] p" });
+    const { recording, redactions } = scrubRecording(rec);
+    expect(JSON.stringify(recording)).not.toContain("Jane Roe Visible");
+    expect(JSON.stringify(recording)).toContain("**** *** *******");
+    expect(JSON.stringify(recording)).toContain("Welcome back");
+    expect(redactions.map((r) => `${r.rule}:${r.action}`)).toEqual(["mask-violation:masked"]);
   });
 });
