@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromiumAvailable, launchChromium, newDesktopContext } from "@replay-devkit/test-utils";
+import { launchChromium, newDesktopContext } from "@replay-devkit/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningDevkit, SessionFacts } from "./harness";
 import {
@@ -26,9 +26,8 @@ interface ApiRecording {
   windowIds: string[];
 }
 
-const run = chromiumAvailable() ? describe : describe.skip;
 
-run("inspector in Chromium against the devkit server", () => {
+describe("inspector in Chromium against the devkit server", () => {
   let devkit: RunningDevkit;
   let browser: Browser;
   let context: BrowserContext;

@@ -8,7 +8,7 @@ import {
   type LoadedRecording,
 } from "@replay-devkit/testing";
 import "@replay-devkit/testing/vitest";
-import { chromiumAvailable, launchChromium, newDesktopContext } from "@replay-devkit/test-utils";
+import { launchChromium, newDesktopContext } from "@replay-devkit/test-utils";
 import { JSDOM } from "jsdom";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
@@ -108,7 +108,7 @@ describe("msw: the shop's own code runs in jsdom against recorded responses", ()
   });
 });
 
-describe.skipIf(!chromiumAvailable())("re-driving the recorded user against the live app", () => {
+describe("re-driving the recorded user against the live app", () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

@@ -30,6 +30,13 @@ export function chromiumAvailable(): boolean {
 }
 
 export async function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  // Browser tests fail, never skip, without a browser: a green run must mean they ran.
+  if (!chromiumAvailable()) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM_PATH}, so this browser test cannot run. Install Debian's chromium ` +
+        "with `node tooling/ci/ensure-chromium.mjs` (the test command does this), or set CHROMIUM_PATH.",
+    );
+  }
   const hosts = [TEST_APP_HOST, ...(options.hosts ?? [])];
   return chromium.launch({
     executablePath: CHROMIUM_PATH,

@@ -86,6 +86,27 @@ export interface RecordedResponse {
   status: number;
   headers: Record<string, string>;
   body: string | null;
+  /**
+   * Set when posthog-js recorded a notice instead of the body (a chunked response, a body over its
+   * size limit, a body it redacted): the response is served with an empty body, and this says why.
+   */
+  bodyUnavailable?: string;
+}
+
+// The notices posthog-js writes in place of a body it did not record (rrweb/network@1 plugin).
+const UNRECORDED_BODIES: readonly [RegExp, string][] = [
+  [/^Chunked Transfer-Encoding is not supported$/, "posthog-js does not read chunked responses"],
+  [/^\[SessionReplay\] Body too large to record/, "the body was over posthog-js's size limit"],
+  [
+    /^\[SessionRecording\] .*redacted/,
+    "posthog-js redacted it because it looked like it held a password or token",
+  ],
+];
+
+/** Why `body` is a posthog-js notice rather than the recorded body, or undefined when it is the body. */
+export function unrecordedBodyReason(body: string | null): string | undefined {
+  if (body === null) return undefined;
+  return UNRECORDED_BODIES.find(([re]) => re.test(body))?.[1];
 }
 
 // Headers describing the original transfer; replaying them would corrupt the served body.
@@ -114,7 +135,8 @@ function toResponse(entry: NetworkEntry): RecordedResponse {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(entry.responseHeaders))
     if (!HOP_HEADERS.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
-  const body = entry.responseBody === "" ? null : entry.responseBody;
+  const bodyUnavailable = unrecordedBodyReason(entry.responseBody);
+  const body = entry.responseBody === "" || bodyUnavailable !== undefined ? null : entry.responseBody;
   if (!headers["content-type"] && body !== null) {
     let json = false;
     try {
@@ -127,7 +149,14 @@ function toResponse(entry: NetworkEntry): RecordedResponse {
   }
   // 1xx/204/304 cannot carry a body in the Fetch API.
   const status = entry.status as number;
-  return { entry, status, headers, body: status === 204 || status === 304 || status < 200 ? null : body };
+  const response: RecordedResponse = {
+    entry,
+    status,
+    headers,
+    body: status === 204 || status === 304 || status < 200 ? null : body,
+  };
+  if (bodyUnavailable !== undefined) response.bodyUnavailable = bodyUnavailable;
+  return response;
 }
 
 /**

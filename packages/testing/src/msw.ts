@@ -52,9 +52,21 @@ export function handlersFromRecording(rec: NetworkSource, opts: HandlersOptions 
         `headers/bodies was off, or the app made no fetch/XHR calls); every request goes to the catch-all.`
       : null;
   const describeRoutes = () => (routes.keys.length > 0 ? routes.keys.join(", ") : "none");
+  const warnedBodies = new Set<string>();
   const handler = http.all("*", ({ request }) => {
     const recorded = routes.take(request.url, request.method);
     if (recorded) {
+      const route = `${request.method} ${request.url}`;
+      // Once per recorded request, however often the app asks for it.
+      const recordedKey = `${recorded.entry.method} ${recorded.entry.url}`;
+      if (recorded.bodyUnavailable !== undefined && !warnedBodies.has(recordedKey)) {
+        warnedBodies.add(recordedKey);
+        log(
+          `[replay-devkit] The recording has no body for ${route} (${recorded.bodyUnavailable}); serving ` +
+            `status ${recorded.status} with an empty body. Give this request your own handler ` +
+            `(server.use(http.get(…))) if the app needs the body.`,
+        );
+      }
       return new HttpResponse(recorded.body, { status: recorded.status, headers: recorded.headers });
     }
     const text =

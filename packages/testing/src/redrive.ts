@@ -238,6 +238,7 @@ export async function redrive(rec: LoadedRecording, opts: RedriveOptions): Promi
   const planned = markers.slice(firstPage);
   const routes = new RecordedRoutes(rec, { ...opts, baseUrl: base.origin });
   const passedThrough: { method: string; url: string }[] = [];
+  const bodiesUnavailable = new Set<string>();
   const serve = opts.serveRecordedNetwork ?? true;
   const routeHandler = async (route: Route) => {
     const request = route.request();
@@ -249,6 +250,9 @@ export async function redrive(rec: LoadedRecording, opts: RedriveOptions): Promi
       passedThrough.push({ method: request.method(), url: request.url() });
       await route.fallback();
       return;
+    }
+    if (recorded.bodyUnavailable !== undefined) {
+      bodiesUnavailable.add(`${recorded.entry.method} ${recorded.entry.url} (${recorded.bodyUnavailable})`);
     }
     await route.fulfill({ status: recorded.status, headers: recorded.headers, body: recorded.body ?? "" });
   };
@@ -316,6 +320,8 @@ export async function redrive(rec: LoadedRecording, opts: RedriveOptions): Promi
     );
   if (routes.size === 0)
     notes.push("The recording has no network responses; every request went to the live app.");
+  for (const request of bodiesUnavailable)
+    notes.push(`Served with an empty body, because the recording has none: ${request}.`);
   const failedActions = actions.filter((a) => a.error !== undefined);
   if (failedActions.length > 0 && actions.length < planned.length)
     notes.push(

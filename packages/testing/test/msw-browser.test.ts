@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromiumAvailable, launchChromium, newDesktopContext } from "@replay-devkit/test-utils";
+import { launchChromium, newDesktopContext } from "@replay-devkit/test-utils";
 import { build } from "esbuild";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 
 // setupWorker needs a secure context for its service worker, so this page runs on 127.0.0.1
 // (a secure origin), not on app.replay.test.
-describe.skipIf(!chromiumAvailable())("handlersFromRecording with setupWorker in Chromium", () => {
+describe("handlersFromRecording with setupWorker in Chromium", () => {
   let browser: Browser;
   let server: Server;
   let origin: string;

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import type { RrwebEvent } from "@replay-devkit/codec";
-import { chromiumAvailable, launchChromium, newDesktopContext } from "@replay-devkit/test-utils";
+import { launchChromium, newDesktopContext } from "@replay-devkit/test-utils";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromRecording, redrive, TestingError, type LoadedRecording } from "../src/index.js";
@@ -66,7 +66,7 @@ async function serve(variant: Variant): Promise<{ server: Server; url: string }>
   return { server, url: `http://app.replay.test:${(server.address() as AddressInfo).port}/` };
 }
 
-describe.skipIf(!chromiumAvailable())("redrive", () => {
+describe("redrive", () => {
   let browser: Browser;
   let rec: LoadedRecording;
   const servers: Server[] = [];
