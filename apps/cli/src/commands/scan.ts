@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { defineCommand, parseIntegerOption } from "../command.js";
+import { defineCommand, parseIntegerOption, usageError } from "../command.js";
 import { CliError, EXIT, toCliError } from "../errors.js";
 import { DATA_OPTION, JSON_OPTION, decodeFile, loadStored } from "../shared.js";
 import type { ScanReport } from "@replay-devkit/privacy";
@@ -17,9 +17,23 @@ export const scan = defineCommand({
       description: "Findings allowed before exiting non-zero",
       default: "0",
     },
+    "mask-text-selector": {
+      type: "string",
+      valueName: "css",
+      description: "posthog-js maskTextSelector to check masking against (default: what the recording says)",
+    },
+    "block-selector": {
+      type: "string",
+      valueName: "css",
+      description: "posthog-js blockSelector to check against (default: what the recording says)",
+    },
     data: DATA_OPTION,
   },
-  examples: ["replay-devkit scan 019a…", "replay-devkit scan export.json --json --max-findings 3"],
+  examples: [
+    "replay-devkit scan 019a…",
+    "replay-devkit scan export.json --json --max-findings 3",
+    "replay-devkit scan rrweb.json --mask-text-selector '[data-private], .account *'",
+  ],
   async run(ctx, { options, positionals }) {
     const target = positionals[0] as string;
     const threshold = parseIntegerOption(scan, "max-findings", options["max-findings"], 0, 1_000_000);
@@ -29,11 +43,16 @@ export const scan = defineCommand({
       : await loadStored(ctx, options.data, target);
     if (!recording)
       throw new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${target}: the file holds no recording`);
-    const { scanRecording, formatFindings } = await import("@replay-devkit/privacy");
+    const { scanRecording, formatFindings, isPrivacyError } = await import("@replay-devkit/privacy");
+    const selectors = {
+      ...(options["mask-text-selector"] !== undefined && { maskTextSelector: options["mask-text-selector"] }),
+      ...(options["block-selector"] !== undefined && { blockSelector: options["block-selector"] }),
+    };
     let report: ScanReport;
     try {
-      report = scanRecording(recording, { threshold });
+      report = scanRecording(recording, { threshold, ...selectors });
     } catch (error) {
+      if (isPrivacyError(error) && error.code === "INVALID_OPTIONS") throw usageError(scan, error.message);
       throw toCliError(error, target);
     }
     if (options.json) ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
