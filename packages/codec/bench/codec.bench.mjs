@@ -3,10 +3,12 @@
 // Usage: pnpm --filter @replay-devkit/codec bench
 import { gunzipSync as zlibGunzipSync } from "node:zlib";
 import { gunzipSync, gzipSync, strFromU8, strToU8 } from "fflate";
+import * as snappyjs from "snappyjs";
 import {
   capturedBody,
   capturedRequests,
   median,
+  timedRow,
   timeRuns,
   writeBenchReport,
 } from "@replay-devkit/test-utils";
@@ -16,6 +18,7 @@ import {
   groupRecordings,
   packEvent,
   readRecordingFile,
+  snappyUncompressCapped,
   splitCaptureEvents,
   writeBlobV2,
   writeBundle,
@@ -74,16 +77,16 @@ const rows = [];
 async function measure(name, bytes, fn, baseline) {
   const ours = await timeRuns(fn, RUNS, 1);
   const base = await timeRuns(baseline.fn, RUNS, 1);
-  const row = {
-    name,
-    unit: "MB/s",
-    median: mbps(bytes, median(ours)),
-    baseline: { name: baseline.name, median: mbps(bytes, median(base)) },
-    note: `${(bytes / MB).toFixed(1)} MB of JSON; ratio = ours / baseline (higher is better)`,
-    samples: ours.map((ms) => mbps(bytes, ms)),
-  };
-  row.ratio = row.median / row.baseline.median;
-  rows.push(row);
+  rows.push(
+    timedRow({
+      name,
+      unit: "MB/s",
+      ms: ours,
+      baseline: { name: baseline.name, ms: base },
+      per: (ms) => mbps(bytes, ms),
+      note: `${(bytes / MB).toFixed(1)} MB of JSON; ratio = ours / baseline (higher is better)`,
+    }),
+  );
 }
 
 const plainDecode = (gz) => ({
@@ -116,6 +119,80 @@ await measure(
   {
     name: "split lines + JSON.parse",
     fn: () => blobText.split("\n").map((l) => JSON.parse(l)),
+  },
+);
+// PostHog's decompress=false download: ~1 MB session blocks, each 4-byte length + raw Snappy.
+const blobLines = blobText.split("\n");
+const snappyBlocks = [];
+for (let i = 0, start = 0; i <= blobLines.length; i++) {
+  const size = blobLines.slice(start, i).reduce((n, l) => n + l.length + 1, 0);
+  if (i === blobLines.length || size > MB) {
+    if (i > start) snappyBlocks.push(snappyjs.compress(strToU8(`${blobLines.slice(start, i).join("\n")}\n`)));
+    start = i;
+  }
+}
+const snappyFile = new Uint8Array(snappyBlocks.reduce((n, b) => n + 4 + b.length, 0));
+for (let i = 0, at = 0; i < snappyBlocks.length; at += 4 + snappyBlocks[i].length, i++) {
+  new DataView(snappyFile.buffer).setUint32(at, snappyBlocks[i].length);
+  snappyFile.set(snappyBlocks[i], at + 4);
+}
+const snappyPlainBytes = blobText.length + snappyBlocks.length;
+await measure(
+  "readRecordingFile(blob_v2 length-prefixed Snappy)",
+  blobText.length,
+  () => readRecordingFile(snappyFile),
+  {
+    name: "snappyjs uncompress + split lines + JSON.parse",
+    fn: () =>
+      snappyBlocks.flatMap((b) =>
+        new TextDecoder()
+          .decode(snappyjs.uncompress(b))
+          .split("\n")
+          .filter((l) => l !== "")
+          .map((l) => JSON.parse(l)),
+      ),
+  },
+);
+await measure(
+  "snappyUncompressCapped, all blocks (bounds-checked raw Snappy)",
+  snappyPlainBytes,
+  () => snappyBlocks.map((b) => snappyUncompressCapped(b, 64 * MB)),
+  { name: "snappyjs uncompress", fn: () => snappyBlocks.map((b) => snappyjs.uncompress(b)) },
+);
+// 2021 server storage: the events as one gzip of UTF-16 JSON, base64, cut into 512 KiB pieces.
+const eventsJson = JSON.stringify(events);
+const utf16 = new Uint8Array(2 + eventsJson.length * 2);
+utf16.set([0xff, 0xfe]);
+for (let i = 0; i < eventsJson.length; i++) {
+  const unit = eventsJson.charCodeAt(i);
+  utf16[2 + i * 2] = unit & 0xff;
+  utf16[3 + i * 2] = unit >> 8;
+}
+const chunkText = Buffer.from(gzipSync(utf16, { level: 6 })).toString("base64");
+const pieces = [];
+for (let i = 0; i * 512 * 1024 < chunkText.length; i++) {
+  pieces.push({
+    chunk_id: "bench",
+    chunk_index: i,
+    chunk_count: Math.ceil(chunkText.length / (512 * 1024)),
+    data: chunkText.slice(i * 512 * 1024, (i + 1) * 512 * 1024),
+    compression: "gzip-base64",
+    has_full_snapshot: true,
+  });
+}
+const chunkedFile = strToU8(JSON.stringify({ result: { snapshots: pieces.reverse() } }));
+await measure(
+  "readRecordingFile(2021 chunked {result:{snapshots}})",
+  eventsJson.length,
+  () => readRecordingFile(chunkedFile),
+  {
+    name: "JSON.parse + join + base64 + gunzipSync + UTF-16 decode + JSON.parse",
+    fn: () => {
+      const doc = JSON.parse(new TextDecoder().decode(chunkedFile));
+      const sorted = [...doc.result.snapshots].sort((a, b) => a.chunk_index - b.chunk_index);
+      const gz = Buffer.from(sorted.map((p) => p.data).join(""), "base64");
+      return JSON.parse(new TextDecoder("utf-16le").decode(gunzipSync(gz)));
+    },
   },
 );
 // The naive way to pack: the same fields, stringified, gzipped and turned into latin-1 strings.
@@ -164,6 +241,10 @@ writeBenchReport("codec", rows, {
   captureGzipBytes: captureGz.length,
   exportJsonBytes: exportJson.length,
   exportGzipBytes: exportGz.length,
+  snappyFileBytes: snappyFile.length,
+  snappyBlocks: snappyBlocks.length,
+  chunkedFileBytes: chunkedFile.length,
+  chunkPieces: pieces.length,
   nodeZlibGunzipJsonParseMBps: mbps(exportJson.length, zlibMs),
   runs: RUNS,
 });

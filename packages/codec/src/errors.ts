@@ -2,6 +2,7 @@
 export type CodecErrorCode =
   | "INVALID_JSON"
   | "INVALID_GZIP"
+  | "INVALID_SNAPPY"
   | "TOO_LARGE"
   | "UNSUPPORTED_ENCODING"
   | "UNKNOWN_FORMAT"
@@ -9,7 +10,8 @@ export type CodecErrorCode =
   | "INVALID_EVENT"
   | "INVALID_CAPTURE"
   | "INVALID_BUNDLE"
-  | "CHECKSUM_MISMATCH";
+  | "CHECKSUM_MISMATCH"
+  | "INCOMPLETE_CHUNKS";
 
 export interface CodecErrorOptions {
   /** Where in the input the problem is, e.g. `batch[2].properties.$snapshot_data[5].data.source`. */

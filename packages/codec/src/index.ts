@@ -37,7 +37,13 @@ export {
   type SplitCaptureOptions,
 } from "./capture.js";
 export { computeMetadata, MetadataAccumulator, ACTIVITY_GAP_MS, type MetadataState } from "./metadata.js";
-export { consoleEntries, networkEntries } from "./extract.js";
+export {
+  consoleEntries,
+  networkEntries,
+  windowConsoleEntries,
+  windowNetworkEntries,
+  type ExtractableEvent,
+} from "./extract.js";
 export {
   toHar,
   type Har,
@@ -52,7 +58,14 @@ export {
   type HarPage,
 } from "./har.js";
 export { sniffFormat, FIXTURE_FORMAT, BUNDLE_FORMAT } from "./formats/sniff.js";
-export { readRecordingFile, POSTHOG_EXPORT_VERSIONS, type ReadOptions } from "./formats/read.js";
+export {
+  readRecordingFile,
+  POSTHOG_EXPORT_VERSIONS,
+  BLOB_V2_SNAPPY,
+  LEGACY_EVENTS,
+  type ReadOptions,
+} from "./formats/read.js";
+export { snappyUncompressCapped, decodeLengthPrefixedSnappy, isLengthPrefixedSnappy } from "./snappy.js";
 export { writePosthogExport, writeRrwebJson, writeBlobV2, POSTHOG_EXPORT_VERSION } from "./formats/write.js";
 export {
   writeBundle,

@@ -35,6 +35,28 @@ export function utf8Decode(bytes: Uint8Array): string {
   return utf8Decoder.decode(bytes);
 }
 
+let utf16leDecoder: PlatformTextDecoder | null | undefined;
+
+/**
+ * Strict UTF-16LE (the BOM, if any, already removed): the platform decoder, or null where it is
+ * missing or the data has a lone surrogate (it would turn that into U+FFFD; callers decode by hand).
+ */
+export function utf16leDecodeStrict(bytes: Uint8Array): string | null {
+  if (utf16leDecoder === undefined) {
+    try {
+      utf16leDecoder = new platform.TextDecoder("utf-16le", { fatal: true, ignoreBOM: true });
+    } catch {
+      utf16leDecoder = null;
+    }
+  }
+  if (!utf16leDecoder) return null;
+  try {
+    return utf16leDecoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 export function utf8Encode(text: string): Uint8Array {
   return utf8Encoder.encode(text);
 }

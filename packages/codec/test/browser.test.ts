@@ -5,7 +5,9 @@ import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { capturedBody, capturedRequests, chromiumAvailable, launchChromium } from "@replay-devkit/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeCaptureBody, splitCaptureEvents } from "../src/index.js";
+import { decodeCaptureBody, readRecordingFile, splitCaptureEvents } from "../src/index.js";
+import { publicFixture } from "./helpers.js";
+import { chunkPieces, jsonlBlocks, lengthPrefixedSnappy } from "./legacy-helpers.js";
 
 // The codec promises to run in browsers (the inspector imports it). This loads the built dist in
 // Debian's Chromium through an import map, with no bundler, and runs real work there.
@@ -110,5 +112,30 @@ describe("the built codec in Chromium", () => {
       null,
     );
     expect(code).toBe("TOO_LARGE");
+  });
+
+  it("reads Snappy-framed blob_v2 and 2021 chunked snapshots like Node does", async () => {
+    const jsonl = new TextDecoder().decode(publicFixture("posthog__blob-v2-snapshot-block.jsonl"));
+    const snappy = Buffer.from(lengthPrefixedSnappy(jsonlBlocks(jsonl, 2)));
+    const events = (
+      JSON.parse(new TextDecoder().decode(publicFixture("rrweb-player-example__local-docs.json"))) as {
+        result: unknown[];
+      }
+    ).result;
+    const chunked = Buffer.from(JSON.stringify({ result: chunkPieces(events, { pieces: 3 }).reverse() }));
+    const inNode = await Promise.all(
+      [snappy, chunked].map(
+        async (bytes) => (await readRecordingFile(bytes, { sessionId: "s" })).recordings[0],
+      ),
+    );
+    const inBrowser = await run<unknown[]>(
+      `async (codec, files) => Promise.all(files.map(async (b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        return (await codec.readRecordingFile(bytes, { sessionId: "s" })).recordings[0];
+      }))`,
+      [snappy.toString("base64"), chunked.toString("base64")],
+    );
+    expect(inBrowser).toEqual(inNode);
+    expect(inNode[1]!.windows[0]!.events).toHaveLength(108);
   });
 });

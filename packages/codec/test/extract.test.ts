@@ -2,7 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CAPTURE_FIXTURES } from "@replay-devkit/test-utils";
 import { describe, expect, it } from "vitest";
-import { computeMetadata, consoleEntries, networkEntries, toHar } from "../src/index.js";
+import {
+  computeMetadata,
+  consoleEntries,
+  networkEntries,
+  toHar,
+  windowConsoleEntries,
+  windowNetworkEntries,
+  type ExtractableEvent,
+} from "../src/index.js";
 import { captureRecording } from "./helpers.js";
 
 interface Analysis {
@@ -107,5 +115,90 @@ describe.each(["A", "B"] as const)("run %s from raw capture bodies", (run) => {
     }
     // Serialises as plain JSON.
     expect(JSON.parse(JSON.stringify(har))).toEqual(har);
+  });
+});
+
+describe("per-window extraction", () => {
+  const rec = captureRecording("A");
+  const window = rec.windows[0]!;
+
+  it("gives one window's entries exactly as the Recording functions do", () => {
+    const console = windowConsoleEntries(window.events, window.windowId);
+    const network = windowNetworkEntries(window.events, window.windowId);
+    expect(console.map((e) => e.level)).toEqual(["log", "warn", "error"]);
+    expect(network.some((e) => e.method === "POST" && e.url.endsWith("/api/items"))).toBe(true);
+    expect(console).toEqual(consoleEntries(rec));
+    expect(network).toEqual(networkEntries(rec));
+  });
+
+  it("reads events parsed straight from JSON, in any order, into time order", () => {
+    const loose: ExtractableEvent[] = (JSON.parse(JSON.stringify(window.events)) as ExtractableEvent[])
+      .slice()
+      .reverse();
+    const console = windowConsoleEntries(loose, "w");
+    expect(console.map((e) => e.timestamp)).toEqual(consoleEntries(rec).map((e) => e.timestamp));
+    expect(console.every((e) => e.windowId === "w")).toBe(true);
+    const network = windowNetworkEntries(loose, "w");
+    expect(network.map((e) => e.url).sort()).toEqual(
+      networkEntries(rec)
+        .map((e) => e.url)
+        .sort(),
+    );
+    for (let i = 1; i < network.length; i++)
+      expect(network[i]!.timestamp).toBeGreaterThanOrEqual(network[i - 1]!.timestamp);
+  });
+
+  it("merges windows into the Recording functions' time order, window order breaking ties", () => {
+    const log = (timestamp: number, text: string): ExtractableEvent => ({
+      type: 6,
+      timestamp,
+      data: { plugin: "rrweb/console@1", payload: { level: "log", payload: [text], trace: [] } },
+    });
+    const fetchAt = (timestamp: number, url: string): ExtractableEvent => ({
+      type: 6,
+      timestamp,
+      data: { plugin: "rrweb/network@1", payload: { requests: [{ name: url, timestamp }] } },
+    });
+    const two = {
+      ...rec,
+      windows: [
+        { windowId: "w1", events: [log(10, "a"), log(30, "c"), fetchAt(30, "http://x/1")] },
+        { windowId: "w2", events: [log(20, "b"), log(30, "d"), fetchAt(5, "http://x/2")] },
+      ],
+    } as unknown as typeof rec;
+    expect(consoleEntries(two).map((e) => [e.windowId, e.payload[0]])).toEqual([
+      ["w1", "a"],
+      ["w2", "b"],
+      ["w1", "c"],
+      ["w2", "d"],
+    ]);
+    expect(networkEntries(two).map((e) => [e.windowId, e.url])).toEqual([
+      ["w2", "http://x/2"],
+      ["w1", "http://x/1"],
+    ]);
+  });
+
+  it("skips malformed plugin payloads instead of throwing", () => {
+    const hostile: ExtractableEvent[] = [
+      { type: 6, timestamp: 1, data: { plugin: "rrweb/console@1", payload: null } },
+      { type: 6, timestamp: 2, data: { plugin: "rrweb/console@1", payload: { level: 7, payload: "x" } } },
+      { type: 6, timestamp: 3, data: "nope" },
+      { type: 6, timestamp: 4 },
+      { type: 6, timestamp: 5, data: { plugin: "rrweb/network@1", payload: { requests: "x" } } },
+      {
+        type: 6,
+        timestamp: 6,
+        data: {
+          plugin: "rrweb/network@1",
+          payload: { requests: [null, { name: 5 }, { name: "http://a/" }] },
+        },
+      },
+    ];
+    expect(windowConsoleEntries(hostile, "w")).toEqual([
+      { windowId: "w", timestamp: 2, level: "log", payload: [], trace: [] },
+    ]);
+    expect(windowNetworkEntries(hostile, "w").map((e) => [e.url, e.method, e.status, e.timestamp])).toEqual([
+      ["http://a/", "GET", null, 6],
+    ]);
   });
 });

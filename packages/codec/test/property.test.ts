@@ -14,6 +14,7 @@ import {
   type RrwebEvent,
 } from "../src/index.js";
 import { utf8 } from "./helpers.js";
+import { chunkPieces, jsonlBlocks, lengthPrefixedSnappy } from "./legacy-helpers.js";
 
 const json = fc.jsonValue({ maxDepth: 3, stringUnit: "binary" });
 const jsonObject = fc.dictionary(fc.string({ unit: "binary", maxLength: 8 }), json, { maxKeys: 4 });
@@ -149,6 +150,49 @@ describe("property: generated events", () => {
         for (const w of want)
           expect((await read(writeRrwebJson(rec, w.windowId))).windows[0]!.events).toEqual(w.events);
       }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("property: legacy PostHog encodings", () => {
+  it("blob_v2 as length-prefixed Snappy blocks reads like its JSONL", async () => {
+    await fc.assert(
+      fc.asyncProperty(recording, fc.integer({ min: 1, max: 5 }), async (rec, linesPerBlock) => {
+        const want = nonEmpty(rec);
+        if (want.length === 0) return;
+        const blob = writeBlobV2(rec);
+        const file = lengthPrefixedSnappy(jsonlBlocks(blob, linesPerBlock));
+        const got = await readRecordingFile(file, { sessionId: "prop-session" });
+        expect(got.formatVersion).toBe("length-prefixed-snappy");
+        expect(nonEmpty(got.recordings[0]!)).toEqual(want);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("chunked $snapshot_data in any order, with repeats, reads like the events it was made from", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        recording,
+        fc.integer({ min: 1, max: 6 }),
+        fc.boolean(),
+        fc.func(fc.integer()),
+        async (rec, pieces, asUtf8, order) => {
+          const byWindow: Record<string, unknown[]> = {};
+          for (const w of rec.windows) {
+            const set = chunkPieces(w.events, { pieces, chunkId: `chunk-${w.windowId}`, utf8: asUtf8 });
+            // Repeat some pieces and shuffle deterministically from the generated function.
+            const list = [...set, ...set.filter((_, i) => order(i) % 3 === 0)];
+            byWindow[w.windowId] = list
+              .map((p, i) => ({ p, key: order(i + 100) }))
+              .sort((a, b) => a.key - b.key)
+              .map(({ p }) => p);
+          }
+          const doc = { snapshot_data_by_window_id: byWindow };
+          expect(nonEmpty(await read(JSON.stringify(doc)))).toEqual(nonEmpty(rec));
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -1,13 +1,19 @@
+import { ChunkAssembler, isSnapshotChunk } from "../chunks.js";
 import { CodecError, describe } from "../errors.js";
 import { isRecord, jsonLines, parseJson } from "../json.js";
 import { resolveLimits, type Limits } from "../limits.js";
-import type { ReadResult, Recording } from "../types.js";
+import type { CaptureEvent, ReadResult, Recording } from "../types.js";
+import { validateCaptureEvent } from "../validate.js";
 import { readBundle } from "./bundle.js";
 import { RecordingBuilder, derivedSessionId, windowIdOf, withoutWindowId } from "./common.js";
 import { readFixture } from "./fixture.js";
-import { sniffBytes } from "./sniff.js";
+import { isCaptureEventLike, sniffBytes } from "./sniff.js";
 
 export const POSTHOG_EXPORT_VERSIONS = ["2023-04-28", "2022-12-02"] as const;
+/** `formatVersion` of a blob_v2 file that came as length-prefixed Snappy blocks. */
+export const BLOB_V2_SNAPPY = "length-prefixed-snappy";
+/** `formatVersion` of an old PostHog events list (`$snapshot` events and the rest). */
+export const LEGACY_EVENTS = "legacy-events";
 
 export interface ReadOptions {
   limits?: Partial<Limits>;
@@ -17,9 +23,10 @@ export interface ReadOptions {
 
 /**
  * Reads any recording file this codec knows, recognised from its content: PostHog export (both
- * versions), blob_v2 JSONL (and the older blob/realtime line shapes), rrweb JSON (bare arrays and
- * legacy API wrappers), our bundle and our fixture, each optionally gzipped. Events come out unpacked,
- * validated, and sorted per window.
+ * versions), blob_v2 JSONL (and the older blob/realtime line shapes, and the length-prefixed Snappy
+ * blocks of `decompress=false`), rrweb JSON (bare arrays and legacy API wrappers, with 2021 chunked
+ * `$snapshot_data` pieces reassembled), old PostHog events lists, our bundle and our fixture, each
+ * optionally gzipped. Events come out unpacked, validated, and sorted per window.
  */
 export async function readRecordingFile(bytes: Uint8Array, opts: ReadOptions = {}): Promise<ReadResult> {
   const limits = resolveLimits(opts.limits);
@@ -43,7 +50,7 @@ export async function readRecordingFile(bytes: Uint8Array, opts: ReadOptions = {
       }
       return {
         format: "blob-v2",
-        formatVersion: null,
+        formatVersion: sniffed.snappy ? BLOB_V2_SNAPPY : null,
         recordings: [builder.build(await sessionIdFor(), null)],
         redactions: [],
       };
@@ -150,12 +157,26 @@ async function readPosthogExport(
   return { format: "posthog-export", formatVersion: version, recordings: [recording], redactions: [] };
 }
 
+/** The list of items a legacy document wraps, if it wraps one that could hold PostHog events. */
+function eventList(doc: unknown): { items: unknown[]; path: string } | null {
+  if (Array.isArray(doc)) return { items: doc, path: "events" };
+  if (isRecord(doc) && Array.isArray(doc.result)) return { items: doc.result, path: "result" };
+  if (isRecord(doc) && Array.isArray(doc.results)) return { items: doc.results, path: "results" };
+  return null;
+}
+
 async function readRrwebDocument(
   doc: unknown,
   limits: Limits,
   sessionIdFor: () => Promise<string>,
 ): Promise<ReadResult> {
+  const list = eventList(doc);
+  if (list && isCaptureEventLike(list.items.find(isRecord))) {
+    return readEventList(list.items, list.path, limits, sessionIdFor);
+  }
   const builder = new RecordingBuilder(limits);
+  const chunks = new ChunkAssembler(limits);
+  const windowOrder = new WindowOrder();
   let formatVersion: string | null = null;
   const addAll = (events: unknown[], path: string, windowId?: string) =>
     events.forEach((event: unknown, i: number) => {
@@ -165,7 +186,10 @@ async function readRrwebDocument(
         (isRecord(event) && event.windowId !== undefined && event.windowId !== null
           ? windowIdOf(event.windowId, `${p}.windowId`)
           : "");
-      builder.add(w, withoutWindowId(event), p);
+      windowOrder.see(w);
+      // 2021 storage kept pieces of gzipped snapshot lists where events would be.
+      if (isSnapshotChunk(event)) chunks.add(event, p, w);
+      else builder.add(w, withoutWindowId(event), p);
     });
   if (Array.isArray(doc)) {
     addAll(doc, "events");
@@ -189,15 +213,140 @@ async function readRrwebDocument(
     formatVersion = "legacy-snapshots";
     addAll(doc.snapshots, "snapshots");
   } else {
-    // A single rrweb event object.
+    // A single rrweb event object (or a single chunk piece).
     addAll([doc], "events");
+  }
+  for (const set of chunks.decode()) {
+    set.events.forEach((event: unknown, i: number) => {
+      const p = `${set.path}[${i}]`;
+      const w =
+        isRecord(event) && event.windowId !== undefined && event.windowId !== null
+          ? windowIdOf(event.windowId, `${p}.windowId`)
+          : set.windowId;
+      builder.add(w, withoutWindowId(event), p);
+    });
   }
   const sessionId = await sessionIdFor();
   const recording = builder.build(sessionId, null);
+  windowOrder.apply(recording);
   // Events without a window id belong to the session's default window, as PostHog falls back to the session id.
   for (const w of recording.windows) if (w.windowId === "") w.windowId = sessionId;
   mergeDuplicateWindows(recording);
   return { format: "rrweb-json", formatVersion, recordings: [recording], redactions: [] };
+}
+
+/**
+ * Windows in the order the file first mentions them. Chunked events are only decoded at the end,
+ * so without this a window that starts with a chunk piece would come after every other window.
+ */
+class WindowOrder {
+  private readonly order = new Map<string, number>();
+
+  see(windowId: string): void {
+    if (!this.order.has(windowId)) this.order.set(windowId, this.order.size);
+  }
+
+  apply(recording: Recording): void {
+    const rank = (id: string) => this.order.get(id) ?? Number.MAX_SAFE_INTEGER;
+    recording.windows.sort((a, b) => rank(a.windowId) - rank(b.windowId));
+  }
+}
+
+interface EventListSession {
+  builder: RecordingBuilder;
+  windowOrder: WindowOrder;
+  distinctId: string | null;
+  posthogEvents: CaptureEvent[];
+}
+
+/**
+ * An old PostHog events list (an `/api/event` page or a JSON export of events): `$snapshot` events
+ * carry one rrweb event, a list of them, or a 2021 chunk piece in `$snapshot_data`. One recording
+ * per `$session_id`, in first-seen order; the other events of those sessions become `posthogEvents`.
+ */
+async function readEventList(
+  items: unknown[],
+  path: string,
+  limits: Limits,
+  sessionIdFor: () => Promise<string>,
+): Promise<ReadResult> {
+  const sessions = new Map<string, EventListSession>();
+  const chunks = new ChunkAssembler(limits);
+  const others: CaptureEvent[] = [];
+  let total = 0;
+  let fallbackId: string | undefined;
+  const sessionFor = (id: string): EventListSession => {
+    let s = sessions.get(id);
+    if (!s) {
+      s = {
+        builder: new RecordingBuilder(limits),
+        windowOrder: new WindowOrder(),
+        distinctId: null,
+        posthogEvents: [],
+      };
+      sessions.set(id, s);
+    }
+    return s;
+  };
+  const add = (s: EventListSession, windowId: string, event: unknown, p: string) => {
+    total++;
+    if (limits.maxEvents !== undefined && total > limits.maxEvents) {
+      throw new CodecError("TOO_LARGE", `The file holds more than the limit of ${limits.maxEvents} events`);
+    }
+    s.builder.add(windowId, withoutWindowId(event), p);
+  };
+  for (let i = 0; i < items.length; i++) {
+    const p = `${path}[${i}]`;
+    const event = validateCaptureEvent(items[i], p);
+    if (event.event !== "$snapshot") {
+      others.push(event);
+      continue;
+    }
+    const props = event.properties;
+    const sessionId =
+      typeof props.$session_id === "string" && props.$session_id !== ""
+        ? props.$session_id
+        : (fallbackId ??= await sessionIdFor());
+    const windowId =
+      typeof props.$window_id === "string" && props.$window_id !== "" ? props.$window_id : sessionId;
+    const session = sessionFor(sessionId);
+    session.windowOrder.see(windowId);
+    const distinct = event.distinct_id ?? props.distinct_id;
+    if (typeof distinct === "string" || typeof distinct === "number") session.distinctId ??= String(distinct);
+    const data = props.$snapshot_data;
+    const dataPath = `${p}.properties.$snapshot_data`;
+    if (isSnapshotChunk(data)) chunks.add(data, dataPath, windowId, sessionId);
+    else if (Array.isArray(data))
+      data.forEach((e: unknown, j: number) => add(session, windowId, e, `${dataPath}[${j}]`));
+    else if (isRecord(data)) add(session, windowId, data, dataPath);
+    else {
+      throw new CodecError(
+        "INVALID_CAPTURE",
+        `A $snapshot event needs $snapshot_data (an rrweb event, a list of them or a chunk piece), got ${describe(data)}`,
+        { path: dataPath },
+      );
+    }
+  }
+  for (const set of chunks.decode()) {
+    const session = sessionFor(set.sessionKey);
+    set.events.forEach((e: unknown, i: number) => add(session, set.windowId, e, `${set.path}[${i}]`));
+  }
+  if (sessions.size === 0) {
+    throw new CodecError(
+      "UNKNOWN_FORMAT",
+      `The file is a list of ${items.length} PostHog events without a single $snapshot event, so it holds no recording`,
+    );
+  }
+  for (const event of others) {
+    const id = event.properties.$session_id;
+    if (typeof id === "string") sessions.get(id)?.posthogEvents.push(event);
+  }
+  const recordings = [...sessions].map(([id, s]) => {
+    const recording = s.builder.build(id, s.distinctId, s.posthogEvents);
+    s.windowOrder.apply(recording);
+    return recording;
+  });
+  return { format: "rrweb-json", formatVersion: LEGACY_EVENTS, recordings, redactions: [] };
 }
 
 function mergeDuplicateWindows(recording: Recording): void {

@@ -2,6 +2,7 @@ import { gunzipCapped, isGzip, isZip } from "../bytes.js";
 import { CodecError } from "../errors.js";
 import { checkDepth, isRecord, textOf } from "../json.js";
 import { DEFAULT_LIMITS, type Limits } from "../limits.js";
+import { decodeLengthPrefixedSnappy, isLengthPrefixedSnappy } from "../snappy.js";
 import type { RecordingFormat } from "../types.js";
 
 export const FIXTURE_FORMAT = "replay-devkit-fixture";
@@ -14,6 +15,8 @@ export interface SniffedText {
   docParsed: boolean;
   /** The decompressed bytes the text came from. */
   plain?: Uint8Array;
+  /** Set when the text came out of length-prefixed Snappy blocks (PostHog's `decompress=false`). */
+  snappy?: boolean;
 }
 export type Sniffed = { format: "bundle"; bytes: Uint8Array } | SniffedText;
 
@@ -46,6 +49,11 @@ function isBlobLine(value: unknown): boolean {
   );
 }
 
+/** An analytics event as PostHog's events API returned them: a name and a properties object. */
+export function isCaptureEventLike(value: unknown): boolean {
+  return isRecord(value) && typeof value.event === "string" && isRecord(value.properties);
+}
+
 export function classifyDocument(doc: unknown): Exclude<RecordingFormat, "bundle" | "blob-v2"> | null {
   if (Array.isArray(doc)) return "rrweb-json";
   if (!isRecord(doc)) return null;
@@ -53,7 +61,10 @@ export function classifyDocument(doc: unknown): Exclude<RecordingFormat, "bundle
   if ("version" in doc && "data" in doc) return "posthog-export";
   if ("result" in doc || "snapshot_data_by_window_id" in doc || Array.isArray(doc.snapshots))
     return "rrweb-json";
+  // An old events API page ({"next", "results": [event, …]}); the recordings list has the same key.
+  if (Array.isArray(doc.results) && isCaptureEventLike(doc.results[0])) return "rrweb-json";
   if (typeof doc.type === "number" && typeof doc.timestamp === "number") return "rrweb-json";
+  if ("chunk_id" in doc) return "rrweb-json";
   return null;
 }
 
@@ -89,14 +100,18 @@ export function sniffText(text: string): SniffedText {
   }
   throw new CodecError(
     "UNKNOWN_FORMAT",
-    "Not a recording file this codec knows: expected a PostHog export, blob_v2 JSONL, an rrweb JSON array, a replay-devkit bundle or fixture (optionally gzipped)",
+    "Not a recording file this codec knows: expected a PostHog export, blob_v2 JSONL (or its length-prefixed Snappy blocks), an rrweb JSON array, a PostHog events list, a replay-devkit bundle or fixture (optionally gzipped)",
   );
 }
 
-/** Unwraps gzip (capped), then recognises a zip bundle or a text format. */
+/** Unwraps gzip (capped), then recognises a zip bundle, length-prefixed Snappy blocks or a text format. */
 export function sniffBytes(bytes: Uint8Array, limits: Limits): Sniffed {
   const plain = isGzip(bytes) ? gunzipCapped(bytes, limits.maxDecompressedBytes) : bytes;
   if (isZip(plain)) return { format: "bundle", bytes: plain };
+  if (isLengthPrefixedSnappy(plain)) {
+    const text = decodeLengthPrefixedSnappy(plain, { limits });
+    return { ...sniffText(textOf(text, limits)), plain: text, snappy: true };
+  }
   return { ...sniffText(textOf(plain, limits)), plain };
 }
 
