@@ -26,7 +26,6 @@ interface ApiRecording {
   windowIds: string[];
 }
 
-
 describe("inspector in Chromium against the devkit server", () => {
   let devkit: RunningDevkit;
   let browser: Browser;
@@ -371,6 +370,98 @@ describe("inspector in Chromium against the devkit server", () => {
     expect(await page.locator(".topbar").count()).toBe(0);
     await expect.poll(() => offsetOf(page), { timeout: 15_000 }).toBeGreaterThan(6_000);
     await page.screenshot({ path: join(RESULTS_DIR, "embed.png") });
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("sorts every list column on the server, across pages", async () => {
+    // More recordings than one page (25 rows), with values that do not follow start order.
+    const base = Date.UTC(2026, 2, 1);
+    for (let i = 0; i < 28; i++) {
+      const start = base + i * 60_000;
+      const events = [
+        {
+          type: 4,
+          timestamp: start,
+          data: { href: `https://sort.test/${(i * 5) % 28}`, width: 800, height: 600 },
+        },
+        {
+          type: 2,
+          timestamp: start + 1,
+          data: { node: { type: 0, childNodes: [], id: 1 }, initialOffset: { top: 0, left: 0 } },
+        },
+        ...Array.from({ length: (i * 7) % 11 }, (_, c) => ({
+          type: 3,
+          timestamp: start + 10 + c,
+          data: { source: 2, type: 2, id: 1, x: 1, y: 1 },
+        })),
+        { type: 3, timestamp: start + 1000 * ((i * 3) % 8), data: { source: 1, positions: [] } },
+      ];
+      const res = await fetch(
+        `${devkit.baseUrl}/api/rrweb/sort-${i}?window=w&distinctId=${encodeURIComponent(`Sorter-${(i * 11) % 28}`)}`,
+        { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(events) },
+      );
+      expect(res.status).toBeLessThan(300);
+    }
+    const listed = async (query: string) =>
+      (
+        (await (await fetch(`${devkit.baseUrl}/api/recordings?${query}`)).json()) as {
+          recordings: { id: string; clickCount: number }[];
+          total: number;
+        }
+      ).recordings;
+    const everything = await listed("limit=1000");
+    expect(everything.length).toBeGreaterThan(25);
+
+    const page = await open("/");
+    await page.locator("tbody tr").first().waitFor();
+    const shown = () =>
+      page.locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-recording-id")));
+    const columns: [label: string, key: string][] = [
+      ["Start", "startTime"],
+      ["Duration", "durationMs"],
+      ["Active", "activeMs"],
+      ["First URL", "firstUrl"],
+      ["Distinct id", "distinctId"],
+      ["Clicks", "clickCount"],
+      ["Keys", "keypressCount"],
+      ["Errors", "consoleErrorCount"],
+      ["Size", "sizeBytes"],
+    ];
+    for (const [label, key] of columns) {
+      const header = page.locator("thead th").filter({ hasText: new RegExp(`^${label}`) });
+      // The list starts on Start, newest first, so its first click flips it to ascending.
+      for (const order of label === "Start" ? ["asc", "desc"] : ["desc", "asc"]) {
+        const [request] = await Promise.all([
+          page.waitForRequest((r) => new URL(r.url()).pathname === "/api/recordings"),
+          header.click(),
+        ]);
+        const params = new URL(request.url()).searchParams;
+        expect(params.get("sort"), label).toBe(`${key}:${order}`);
+        expect(params.get("offset")).toBe("0");
+        // The rows are the server's first page in that order, not a re-sort of some other page.
+        const expected = (await listed(`sort=${key}:${order}&limit=25`)).map((r) => r.id);
+        await expect.poll(shown, { message: `${label} ${order}` }).toEqual(expected);
+      }
+    }
+
+    // Most clicks first: the top row holds the most clicks of all recordings, on any page.
+    const clicks = page.locator("thead th").filter({ hasText: /^Clicks/ });
+    await clicks.click();
+    await expect.poll(() => clicks.getAttribute("aria-sort")).toBe("descending");
+    const most = Math.max(...everything.map((r) => r.clickCount));
+    await expect
+      .poll(() => page.locator('tbody tr [data-col="clicks"]').first().textContent())
+      .toBe(String(most));
+    // The next page continues the same server order.
+    const [next] = await Promise.all([
+      page.waitForRequest((r) => new URL(r.url()).searchParams.get("offset") === "25"),
+      page.getByRole("button", { name: /Next/ }).click(),
+    ]);
+    expect(new URL(next.url()).searchParams.get("sort")).toBe("clickCount:desc");
+    const rest = (await listed("sort=clickCount:desc&limit=25&offset=25")).map((r) => r.id);
+    await expect.poll(shown).toEqual(rest);
+    await page.screenshot({ path: join(RESULTS_DIR, "list-sorted.png"), fullPage: true });
     await page.close();
     expect(pageErrors).toEqual([]);
   });

@@ -410,6 +410,36 @@ describe("recordings API", () => {
     expect(one.startTime).toBe("2026-01-10T00:00:00.000Z");
   });
 
+  it("sorts the whole list by any list column, across pages", async () => {
+    const server = await seeded();
+    // r-old has the only click, r-err the only console error; equal values list the newest first.
+    expect(await ids(server, "?sort=clickCount:desc")).toEqual(["r-old", "r-new", "r-err"]);
+    expect(await ids(server, "?sort=clickCount:desc&limit=2&offset=1")).toEqual(["r-new", "r-err"]);
+    expect(await ids(server, "?sort=consoleErrorCount:desc&limit=1")).toEqual(["r-err"]);
+    expect(await ids(server, "?sort=firstUrl:asc")).toEqual(["r-new", "r-old", "r-err"]);
+    expect(await ids(server, "?sort=firstUrl:desc&limit=1&offset=2")).toEqual(["r-new"]);
+    expect(await ids(server, "?sort=distinctId:desc")).toEqual(["r-err", "r-new", "r-old"]);
+    expect(await ids(server, "?sort=durationMs:desc&limit=1")).toEqual(["r-old"]);
+    expect(await ids(server, "?sort=startTime:asc")).toEqual(["r-old", "r-err", "r-new"]);
+    for (const sort of ["activeMs:asc", "keypressCount:desc", "sizeBytes:asc", "updatedAt:asc"]) {
+      const page = await getJson<{ recordings: unknown[]; total: number }>(
+        server,
+        `/api/recordings?sort=${sort}`,
+      );
+      expect(page.total, sort).toBe(3);
+    }
+
+    for (const sort of ["clicks", "clickCount:DESC", "clickCount", "newest:asc", "__proto__"]) {
+      const res = await raw(server, "GET", `/api/recordings?sort=${encodeURIComponent(sort)}`);
+      expect(res.status, sort).toBe(400);
+      expect(res.headers["content-type"]).toMatch(/^application\/json/);
+      const { error } = res.json<{ error: { code: string; message: string } }>();
+      expect(error.code).toBe("INVALID_QUERY");
+      expect(error.message).toContain("Query parameter sort must be one of newest, oldest");
+      expect(error.message).toContain("clickCount:desc");
+    }
+  });
+
   it("deletes a recording", async () => {
     const server = await seeded();
     expect((await raw(server, "DELETE", "/api/recordings/r-old")).json()).toEqual({ deleted: "r-old" });

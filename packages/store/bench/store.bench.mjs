@@ -5,7 +5,13 @@
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import Database from "better-sqlite3";
-import { capturedRrwebEvents, median, tempDir, timeRuns, writeBenchReport } from "@replay-devkit/test-utils";
+import {
+  capturedRrwebEvents,
+  tempDir,
+  timedRow,
+  timeRuns,
+  writeBenchReport,
+} from "@replay-devkit/test-utils";
 import { openStore } from "../dist/index.js";
 
 const BATCH = 50;
@@ -61,63 +67,57 @@ function ingestBaseline() {
 
 const ingestMs = await timeRuns(() => ingestStore().close(), 3, 1);
 const baselineMs = await timeRuns(ingestBaseline, 3, 1);
-const ingestRate = batches.length / (median(ingestMs) / 1000);
-const baselineRate = batches.length / (median(baselineMs) / 1000);
 
 const store = ingestStore();
-let count = 0;
-const streamMs = await timeRuns(
-  () => {
-    count = 0;
-    for (const item of store.iterateEvents(SESSION)) if (item.event) count++;
-  },
-  3,
-  1,
-);
-if (count !== events.length) throw new Error(`stream returned ${count} events, expected ${events.length}`);
+/** Times reading the whole recording back, checking every event came out. */
+async function timeStream() {
+  let count = 0;
+  const ms = await timeRuns(
+    () => {
+      count = 0;
+      for (const item of store.iterateEvents(SESSION)) if (item.event) count++;
+    },
+    3,
+    1,
+  );
+  if (count !== events.length) throw new Error(`stream returned ${count} events, expected ${events.length}`);
+  return ms;
+}
+const streamMs = await timeStream();
 const json = JSON.stringify(events);
 const parseMs = await timeRuns(() => JSON.parse(json), 3, 1);
 
 const compact = store.compact(SESSION);
-const compactStreamMs = await timeRuns(
-  () => {
-    count = 0;
-    for (const item of store.iterateEvents(SESSION)) if (item.event) count++;
-  },
-  3,
-  1,
-);
+const compactStreamMs = await timeStream();
 store.close();
 dir.cleanup();
 
-const mbps = (ms) => rawBytes / 1e6 / (median(ms) / 1000);
+const mbps = (ms) => rawBytes / 1e6 / (ms / 1000);
+const parsed = { name: "JSON.parse of the whole event array", ms: parseMs };
 writeBenchReport(
   "store",
   [
-    {
+    timedRow({
       name: "ingestSnapshots (50-event batches, one transaction each)",
       unit: "batches/s",
-      median: ingestRate,
-      baseline: { name: "bare better-sqlite3 insert of the gzip batch", median: baselineRate },
-      ratio: ingestRate / baselineRate,
-      samples: ingestMs,
-    },
-    {
+      ms: ingestMs,
+      baseline: { name: "bare better-sqlite3 insert of the gzip batch", ms: baselineMs },
+      per: (ms) => batches.length / (ms / 1000),
+    }),
+    timedRow({
       name: "iterateEvents, whole recording (gzip chunks)",
       unit: "MB/s",
-      median: mbps(streamMs),
-      baseline: { name: "JSON.parse of the whole event array", median: mbps(parseMs) },
-      ratio: mbps(streamMs) / mbps(parseMs),
-      samples: streamMs,
-    },
-    {
+      ms: streamMs,
+      baseline: parsed,
+      per: mbps,
+    }),
+    timedRow({
       name: "iterateEvents, whole recording (after compact)",
       unit: "MB/s",
-      median: mbps(compactStreamMs),
-      baseline: { name: "JSON.parse of the whole event array", median: mbps(parseMs) },
-      ratio: mbps(compactStreamMs) / mbps(parseMs),
-      samples: compactStreamMs,
-    },
+      ms: compactStreamMs,
+      baseline: parsed,
+      per: mbps,
+    }),
     {
       name: "stored bytes after compact (brotli-q4 per window)",
       unit: "bytes",

@@ -1,13 +1,15 @@
-export { openStore } from "./store.js";
+export { openStore, RECORDING_SORTS, RECORDING_SORT_FIELDS } from "./store.js";
 export type {
   CaptureRequest,
   ChangeListener,
   CompactResult,
+  ImportOptions,
   ImportResult,
   IngestResult,
   IterateOptions,
   RecordingFilter,
   RecordingSort,
+  RecordingSortField,
   RecordingSummary,
   Store,
   StoreChange,

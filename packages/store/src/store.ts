@@ -36,7 +36,74 @@ export interface RecordingSummary extends SessionMetadata {
   updatedAt: string;
 }
 
-export type RecordingSort = "newest" | "oldest" | "longest" | "shortest" | "updated";
+/** Fields of {@link RecordingSummary} the list can be ordered by, across all pages. */
+export const RECORDING_SORT_FIELDS = [
+  "startTime",
+  "durationMs",
+  "activeMs",
+  "firstUrl",
+  "distinctId",
+  "clickCount",
+  "keypressCount",
+  "consoleErrorCount",
+  "sizeBytes",
+  "updatedAt",
+] as const;
+
+export type RecordingSortField = (typeof RECORDING_SORT_FIELDS)[number];
+
+/**
+ * The list's order: `<field>:asc` or `<field>:desc` for any {@link RecordingSortField}, or one of
+ * the named orders (`newest` = `startTime:desc`, `oldest` = `startTime:asc`, `longest` =
+ * `durationMs:desc`, `shortest` = `durationMs:asc`, `updated` = `updatedAt:desc`).
+ */
+export type RecordingSort =
+  "newest" | "oldest" | "longest" | "shortest" | "updated" | `${RecordingSortField}:${"asc" | "desc"}`;
+
+// SQL sort keys. Fields with their own column use it; the rest are read from the metadata JSON.
+// Only start_ms is indexed: an index per field would be rewritten by every ingest batch, while an
+// unindexed first page of 10,000 recordings takes tens of ms (bench/list.bench.mjs).
+const SORT_KEYS: Record<RecordingSortField, string> = {
+  startTime: "start_ms",
+  durationMs: "duration_ms",
+  activeMs: "json_extract(metadata, '$.activeMs')",
+  firstUrl: "json_extract(metadata, '$.firstUrl') COLLATE NOCASE",
+  distinctId: "distinct_id COLLATE NOCASE",
+  clickCount: "json_extract(metadata, '$.clickCount')",
+  keypressCount: "json_extract(metadata, '$.keypressCount')",
+  consoleErrorCount: "console_error_count",
+  sizeBytes: "json_extract(metadata, '$.sizeBytes')",
+  updatedAt: "updated_at",
+};
+
+function orderByFor(field: RecordingSortField, direction: "ASC" | "DESC"): string {
+  // Equal values list the newest recording first; the id makes the order total, so pages never
+  // repeat or skip a row.
+  const tieBreak = field === "startTime" || field === "updatedAt" ? "id" : "start_ms DESC, id";
+  return `${SORT_KEYS[field]} ${direction}, ${tieBreak}`;
+}
+
+const NAMED_SORTS = {
+  newest: "startTime:desc",
+  oldest: "startTime:asc",
+  longest: "durationMs:desc",
+  shortest: "durationMs:asc",
+  updated: "updatedAt:desc",
+} as const satisfies Record<string, RecordingSort>;
+
+/** Every value {@link RecordingFilter.sort} accepts, named orders first. */
+export const RECORDING_SORTS: readonly RecordingSort[] = [
+  ...(Object.keys(NAMED_SORTS) as (keyof typeof NAMED_SORTS)[]),
+  ...RECORDING_SORT_FIELDS.flatMap((field) => [`${field}:asc`, `${field}:desc`] as const),
+];
+
+const ORDER_BY: ReadonlyMap<string, string> = new Map(
+  RECORDING_SORTS.map((sort) => {
+    const spec: string = sort in NAMED_SORTS ? NAMED_SORTS[sort as keyof typeof NAMED_SORTS] : sort;
+    const [field, direction] = spec.split(":") as [RecordingSortField, "asc" | "desc"];
+    return [sort, orderByFor(field, direction === "asc" ? "ASC" : "DESC")];
+  }),
+);
 
 export interface RecordingFilter {
   /** Substring of any visited URL. */
@@ -72,6 +139,15 @@ export interface ImportResult {
   created: boolean;
   events: number;
   duplicates: number;
+}
+
+export interface ImportOptions {
+  source: string;
+  /**
+   * Called after each stored chunk with the rrweb events handled so far (new or duplicate) and the
+   * recording's total, so a caller can show progress while one large recording is written.
+   */
+  onProgress?: (handled: number, total: number) => void;
 }
 
 export interface IterateOptions {
@@ -119,7 +195,7 @@ export interface Store {
     opts?: { distinctId?: string | null; batchId?: string },
   ): IngestResult;
   /** Stores a whole recording read from a file. Importing the same file again changes nothing. */
-  importRecording(rec: Recording, opts: { source: string }): ImportResult;
+  importRecording(rec: Recording, opts: ImportOptions): ImportResult;
   listRecordings(filter?: RecordingFilter): { recordings: RecordingSummary[]; total: number };
   getRecording(id: string): RecordingSummary | null;
   windowIds(id: string): string[];
@@ -646,13 +722,14 @@ class SqliteStore implements Store {
     });
   }
 
-  importRecording(rec: Recording, opts: { source: string }): ImportResult {
+  importRecording(rec: Recording, opts: ImportOptions): ImportResult {
     checkId(rec.sessionId, "Recording session id");
     for (const w of rec.windows) checkId(w.windowId, `Window id of recording ${rec.sessionId}`);
     return this.write(`Importing recording ${rec.sessionId}`, () => {
       const state = this.sessionState(rec.sessionId);
       const result: ImportResult = { id: rec.sessionId, created: state.isNew, events: 0, duplicates: 0 };
       const touched = new Map([[rec.sessionId, state]]);
+      const total = rec.windows.reduce((n, w) => n + w.events.length, 0);
       for (const w of rec.windows) {
         for (let i = 0; i < w.events.length; i += IMPORT_CHUNK_EVENTS) {
           const part = w.events.slice(i, i + IMPORT_CHUNK_EVENTS);
@@ -662,6 +739,7 @@ class SqliteStore implements Store {
           } else {
             result.duplicates += part.length;
           }
+          opts.onProgress?.(result.events + result.duplicates, total);
         }
       }
       this.storePosthogEvents(rec.posthogEvents, touched, rec.sessionId);
@@ -806,18 +884,12 @@ class SqliteStore implements Store {
       where.push("start_ms <= ?");
       params.push(filter.to.getTime());
     }
-    const order: Record<RecordingSort, string> = {
-      newest: "start_ms DESC, id",
-      oldest: "start_ms ASC, id",
-      longest: "duration_ms DESC, start_ms DESC, id",
-      shortest: "duration_ms ASC, start_ms DESC, id",
-      updated: "updated_at DESC, id",
-    };
     const sort = filter.sort ?? "newest";
-    if (!(sort in order))
+    const orderBy = ORDER_BY.get(sort);
+    if (orderBy === undefined)
       throw new StoreError(
         "INVALID_INPUT",
-        `Unknown sort ${JSON.stringify(sort)}; use one of ${Object.keys(order).join(", ")}`,
+        `Unknown sort ${JSON.stringify(sort)}; use one of ${RECORDING_SORTS.join(", ")}`,
       );
     const limit = Math.min(MAX_LIST_LIMIT, Math.max(0, Math.floor(filter.limit ?? 100)));
     const offset = Math.max(0, Math.floor(filter.offset ?? 0));
@@ -828,9 +900,14 @@ class SqliteStore implements Store {
           .prepare(`SELECT count(*) FROM recordings ${clause}`)
           .pluck()
           .get(...params) as number) ?? 0;
+      // The page's rowids are chosen first and the wide rows read after: a sort that carried the
+      // metadata along would copy it for every row that passes through the sorter, which for
+      // unindexed orders and deep pages is most of the table (3-10x slower, bench/list.bench.mjs).
       const rows = this.db
         .prepare(
-          `SELECT metadata, source, created_at, updated_at FROM recordings ${clause} ORDER BY ${order[sort]} LIMIT ? OFFSET ?`,
+          `SELECT metadata, source, created_at, updated_at FROM recordings
+            WHERE rowid IN (SELECT rowid FROM recordings ${clause} ORDER BY ${orderBy} LIMIT ? OFFSET ?)
+            ORDER BY ${orderBy}`,
         )
         .all(...params, limit, offset) as RecordingRow[];
       return { recordings: rows.map(toSummary), total };

@@ -11,9 +11,12 @@ import {
 import { capturedRrwebEvents, tempDir, type TempDir } from "@replay-devkit/test-utils";
 import {
   MIGRATIONS,
+  RECORDING_SORT_FIELDS,
+  RECORDING_SORTS,
   SCHEMA_VERSION,
   StoreError,
   openStore,
+  type RecordingSort,
   type Store,
   type StoreChange,
 } from "../src/index.js";
@@ -469,6 +472,120 @@ describe("reading", () => {
     expect(page).toMatchObject({ total: 3 });
     expect(page.recordings.map((r) => r.id)).toEqual(["s-mid"]);
     expect(() => store.listRecordings({ sort: "random" as never })).toThrow(
+      expect.objectContaining({ code: "INVALID_INPUT" }),
+    );
+  });
+
+  it("orders the whole list by every sortable field, consistently across pages", () => {
+    const store = openTracked();
+    const base = Date.UTC(2026, 1, 1);
+    const hosts = ["https://b.test", "https://A.test", "https://c.test", "https://a.test"];
+    const N = 30;
+    for (let i = 0; i < N; i++) {
+      // Recordings 11 and 12 start together, so only the id orders them.
+      const start = base + (i === 12 ? 11 : i) * 60_000;
+      const events: RrwebEvent[] = [];
+      // A few recordings have no Meta event, so no first URL (NULL in SQL).
+      if (i % 7 !== 3) events.push(meta(start, `${hosts[i % 4]}/p${i % 5}`));
+      events.push({
+        type: 2,
+        timestamp: start + 1,
+        data: { node: { type: 0, childNodes: [], id: 1 }, initialOffset: { top: 0, left: 0 } },
+      } as RrwebEvent);
+      for (let c = 0; c < i % 4; c++) events.push(click(start + 100 + c));
+      for (let k = 0; k < (i * 7) % 5; k++)
+        events.push({
+          type: 3,
+          timestamp: start + 200 + k,
+          data: { source: 5, id: 2, text: "x".repeat(i) },
+        } as RrwebEvent);
+      for (let e = 0; e < i % 3; e++) events.push(consoleError(start + 300 + e));
+      // Activity up to a recording-specific time, then one idle event that stretches the duration.
+      events.push({
+        type: 3,
+        timestamp: start + 1000 * ((i * 5) % 9),
+        data: { source: 1, positions: [] },
+      } as RrwebEvent);
+      events.push({
+        type: 3,
+        timestamp: start + 10_000 + 500 * ((i * 3) % 4),
+        data: { source: 0, adds: [], removes: [], texts: [], attributes: [] },
+      } as RrwebEvent);
+      store.ingestRrweb(
+        `rec-${String(i).padStart(2, "0")}`,
+        "w",
+        events,
+        i % 5 === 0 ? {} : { distinctId: `User-${(i * 3) % 8}` },
+      );
+    }
+    const all = store.listRecordings({ limit: 1000 }).recordings;
+    expect(all).toHaveLength(N);
+
+    type Summary = (typeof all)[number];
+    // The documented order, computed independently: value, then newest start, then id. NULLs
+    // come first ascending; text compares case-insensitively.
+    const value = (r: Summary, field: (typeof RECORDING_SORT_FIELDS)[number]): number | string | null => {
+      if (field === "startTime") return Date.parse(r.startTime);
+      if (field === "updatedAt") return Date.parse(r.updatedAt);
+      if (field === "firstUrl" || field === "distinctId") return r[field]?.toLowerCase() ?? null;
+      return r[field];
+    };
+    const cmp = (a: number | string | null, b: number | string | null) =>
+      a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
+    const expected = (field: (typeof RECORDING_SORT_FIELDS)[number], dir: "asc" | "desc") =>
+      [...all]
+        .sort((a, b) => {
+          const byValue = cmp(value(a, field), value(b, field)) * (dir === "asc" ? 1 : -1);
+          if (byValue !== 0) return byValue;
+          if (field !== "startTime" && field !== "updatedAt") {
+            const byStart = Date.parse(b.startTime) - Date.parse(a.startTime);
+            if (byStart !== 0) return byStart;
+          }
+          return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+        })
+        .map((r) => r.id);
+    const paged = (sort: RecordingSort) => {
+      const ids: string[] = [];
+      for (let offset = 0; offset < N; offset += 7) {
+        const page = store.listRecordings({ sort, limit: 7, offset });
+        expect(page.total).toBe(N);
+        ids.push(...page.recordings.map((r) => r.id));
+      }
+      return ids;
+    };
+
+    for (const field of RECORDING_SORT_FIELDS) {
+      // The fixture must make each field's order differ from plain start order, or the test proves nothing.
+      if (field !== "startTime") expect(expected(field, "desc")).not.toEqual(expected("startTime", "desc"));
+      for (const dir of ["asc", "desc"] as const) {
+        const ids = paged(`${field}:${dir}`);
+        expect(new Set(ids).size, `${field}:${dir}`).toBe(N);
+        expect(ids, `${field}:${dir}`).toEqual(expected(field, dir));
+      }
+    }
+    // The named orders are the same lists.
+    expect(paged("newest")).toEqual(expected("startTime", "desc"));
+    expect(paged("oldest")).toEqual(expected("startTime", "asc"));
+    expect(paged("longest")).toEqual(expected("durationMs", "desc"));
+    expect(paged("shortest")).toEqual(expected("durationMs", "asc"));
+    expect(paged("updated")).toEqual(expected("updatedAt", "desc"));
+
+    // Spot checks by hand: the first page really is the top of the whole list, not of a page.
+    const top = (sort: RecordingSort) => store.listRecordings({ sort, limit: 1 }).recordings[0]!;
+    expect(top("clickCount:desc").clickCount).toBe(3);
+    expect(top("clickCount:desc").id).toBe("rec-27");
+    expect(top("consoleErrorCount:asc").id).toBe("rec-27");
+    expect(top("firstUrl:asc").firstUrl).toBeNull();
+    expect(top("firstUrl:desc").firstUrl).toMatch(/^https:\/\/c\.test\//);
+    expect(top("distinctId:asc").distinctId).toBeNull();
+    expect(top("sizeBytes:desc").sizeBytes).toBe(Math.max(...all.map((r) => r.sizeBytes)));
+    for (const sort of ["startTime:asc", "startTime:desc"] as const) {
+      const ids = paged(sort);
+      expect(ids.indexOf("rec-12") - ids.indexOf("rec-11")).toBe(1);
+    }
+    expect(RECORDING_SORTS).toHaveLength(5 + 2 * RECORDING_SORT_FIELDS.length);
+    expect(() => store.listRecordings({ sort: "clickCount:up" as never })).toThrow(/clickCount:desc/);
+    expect(() => store.listRecordings({ sort: "__proto__" as never })).toThrow(
       expect.objectContaining({ code: "INVALID_INPUT" }),
     );
   });

@@ -4,7 +4,7 @@ import type { RefObject } from "react";
 import { Fragment, useEffect, useMemo, useRef, useState } from "react";
 import type { FindingReport, PosthogEvent } from "../lib/api";
 import type { PlayerController } from "../lib/player";
-import type { ConsoleLevel, NetworkEntry } from "../lib/timeline";
+import type { ConsoleLevel, NetworkRow } from "../lib/timeline";
 import { formatBytes, formatDuration, lastAtOrBefore } from "../lib/timeline";
 import { usePlayerState } from "./Player";
 
@@ -178,7 +178,7 @@ function prettyBody(body: string): string {
   }
 }
 
-function NetworkDetails({ entry }: { entry: NetworkEntry }) {
+function NetworkDetails({ entry }: { entry: NetworkRow }) {
   return (
     <div className="details" data-testid="network-details">
       <table>

@@ -1,8 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { ListQuery, RecordingList, RecordingSummary, ServerSort } from "../lib/api";
+import type { ListQuery, RecordingList } from "../lib/api";
 import { api } from "../lib/api";
+import { COLUMNS, serverSort, type SortKey } from "../lib/list";
 import { formatBytes, formatDuration } from "../lib/timeline";
 import { EmptyState } from "./EmptyState";
 import { ImportControl } from "./ImportControl";
@@ -27,46 +28,6 @@ const EMPTY_FILTERS: Filters = {
   from: "",
   to: "",
 };
-
-type SortKey = keyof Pick<
-  RecordingSummary,
-  | "startTime"
-  | "durationMs"
-  | "activeMs"
-  | "firstUrl"
-  | "distinctId"
-  | "clickCount"
-  | "keypressCount"
-  | "consoleErrorCount"
-  | "sizeBytes"
->;
-
-/** Columns the server can order the whole list by; the others sort the page that is shown. */
-function serverSort(key: SortKey, order: "asc" | "desc"): ServerSort | null {
-  if (key === "startTime") return order === "desc" ? "newest" : "oldest";
-  if (key === "durationMs") return order === "desc" ? "longest" : "shortest";
-  return null;
-}
-
-function compare(a: RecordingSummary, b: RecordingSummary, key: SortKey): number {
-  const x = a[key];
-  const y = b[key];
-  if (typeof x === "number" && typeof y === "number") return x - y;
-  return String(x ?? "").localeCompare(String(y ?? ""));
-}
-
-const COLUMNS: { key: SortKey | null; label: string; num?: boolean }[] = [
-  { key: "startTime", label: "Start" },
-  { key: "durationMs", label: "Duration", num: true },
-  { key: "activeMs", label: "Active", num: true },
-  { key: "firstUrl", label: "First URL" },
-  { key: "distinctId", label: "Distinct id" },
-  { key: "clickCount", label: "Clicks", num: true },
-  { key: "keypressCount", label: "Keys", num: true },
-  { key: "consoleErrorCount", label: "Errors", num: true },
-  { key: "sizeBytes", label: "Size", num: true },
-  { key: null, label: "Privacy" },
-];
 
 function dayStart(value: string): number | undefined {
   const t = Date.parse(`${value}T00:00:00`);
@@ -97,8 +58,7 @@ export function RecordingsPage() {
       to: to === undefined ? undefined : to + 86_400_000 - 1,
       limit: PAGE_SIZE,
       offset,
-      // Page-local sorts keep the server's default order and need no new query.
-      sort: remoteSort ?? undefined,
+      sort: remoteSort,
     };
   }, [filters, remoteSort, offset]);
 
@@ -162,13 +122,7 @@ export function RecordingsPage() {
 
   const onImported = useCallback(() => setReloadKey((k) => k + 1), []);
   const ids = useMemo(() => data?.recordings.map((r) => `${r.id}:${r.eventCount}`) ?? [], [data]);
-  const rows = useMemo(() => {
-    const list = [...(data?.recordings ?? [])];
-    if (remoteSort === null) {
-      list.sort((a, b) => (order === "asc" ? compare(a, b, sort) : compare(b, a, sort)));
-    }
-    return list;
-  }, [data, sort, order, remoteSort]);
+  const rows = data?.recordings ?? [];
   const sizes = useMemo(
     () => new Map((data?.recordings ?? []).map((r) => [`${r.id}:${r.eventCount}`, r.sizeBytes])),
     [data],
@@ -272,9 +226,6 @@ export function RecordingsPage() {
                     >
                       {col.label}
                       {col.key === sort ? (order === "asc" ? " ▲" : " ▼") : ""}
-                      {col.key === sort && remoteSort === null && data && data.total > PAGE_SIZE
-                        ? " (this page)"
-                        : ""}
                     </th>
                   ))}
                 </tr>

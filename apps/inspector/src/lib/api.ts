@@ -97,8 +97,22 @@ export interface FindingReport {
 export type ExportFormat = "posthog" | "rrweb" | "bundle" | "har";
 export const EXPORT_FORMATS: readonly ExportFormat[] = ["posthog", "rrweb", "bundle", "har"];
 
-/** The orders the server can sort the whole list by. */
-export type ServerSort = "newest" | "oldest" | "longest" | "shortest" | "updated";
+/** Recording fields the server can order the whole list by (the store's `RecordingSortField`). */
+export type SortField =
+  | "startTime"
+  | "durationMs"
+  | "activeMs"
+  | "firstUrl"
+  | "distinctId"
+  | "clickCount"
+  | "keypressCount"
+  | "consoleErrorCount"
+  | "sizeBytes"
+  | "updatedAt";
+
+/** The orders the server can sort the whole list by (`GET /api/recordings?sort=`). */
+export type ServerSort =
+  "newest" | "oldest" | "longest" | "shortest" | "updated" | `${SortField}:${"asc" | "desc"}`;
 
 export interface ListQuery {
   url?: string;

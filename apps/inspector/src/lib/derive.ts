@@ -2,8 +2,8 @@
 // O(events) in total rather than O(events × pages).
 import type { PosthogEvent, RrwebEvent } from "./api";
 import { CheckpointBuilder } from "./checkpoints";
-import type { ConsoleEntry, Gap, Marker, NetworkEntry } from "./timeline";
-import { EventType, consoleEntries, isActive, markers, networkEntries } from "./timeline";
+import type { ConsoleRow, Gap, Marker, NetworkRow } from "./timeline";
+import { EventType, consoleRows, isActive, markers, networkRows } from "./timeline";
 
 /** Appends sorted `items` to sorted `list`, re-sorting only when they interleave (rare). */
 function appendSorted<T extends { timestamp: number }>(list: T[], items: readonly T[]): void {
@@ -15,22 +15,18 @@ function appendSorted<T extends { timestamp: number }>(list: T[], items: readonl
 
 export class WindowDerivation {
   readonly events: RrwebEvent[] = [];
-  readonly console: ConsoleEntry[] = [];
-  readonly network: NetworkEntry[] = [];
+  readonly console: ConsoleRow[] = [];
+  readonly network: NetworkRow[] = [];
   readonly markers: Marker[] = [];
   readonly checkpoints = new CheckpointBuilder();
   private activity: number[] = [];
   private sawMeta = false;
 
   add(page: readonly RrwebEvent[]): void {
-    const base = this.events.length;
     for (const event of page) this.events.push(event);
     this.checkpoints.add(page);
-    for (const entry of consoleEntries(page)) this.console.push({ ...entry, index: entry.index + base });
-    appendSorted(
-      this.network,
-      networkEntries(page).map((entry) => ({ ...entry, index: entry.index + base })),
-    );
+    for (const row of consoleRows(page, this.console.length)) this.console.push(row);
+    appendSorted(this.network, networkRows(page, this.network.length));
     // markers() treats the first Meta of its input as the recording start; only the real first one is.
     const pageMarkers = markers(
       this.sawMeta ? [{ type: EventType.Meta, timestamp: 0, data: {} }, ...page] : page,

@@ -1,14 +1,15 @@
+import { windowConsoleEntries, windowNetworkEntries } from "@replay-devkit/codec";
 import { capturedRrwebEvents } from "@replay-devkit/test-utils";
 import { describe, expect, it } from "vitest";
 import type { RrwebEvent } from "./api";
 import { WindowDerivation } from "./derive";
 import {
-  consoleEntries,
+  consoleRows,
   formatDuration,
   inactiveGaps,
   lastAtOrBefore,
   markers,
-  networkEntries,
+  networkRows,
   renderConsoleArg,
 } from "./timeline";
 
@@ -17,9 +18,9 @@ const runA: RrwebEvent[] = capturedRrwebEvents("A")
   .map((e) => e.event as RrwebEvent)
   .sort((a, b) => a.timestamp - b.timestamp);
 
-describe("consoleEntries", () => {
+describe("consoleRows", () => {
   it("reads the recorded console calls with levels, unquoted arguments and traces", () => {
-    const entries = consoleEntries(runA);
+    const entries = consoleRows(runA);
     const error = entries.find((e) => e.level === "error");
     expect(error).toBeDefined();
     expect(error!.args[0]).toBe("harness console error");
@@ -29,6 +30,29 @@ describe("consoleEntries", () => {
     expect(log?.level).toBe("log");
     expect(log?.args[1]).toBe('{"step":1,"nested":{"ok":true}}');
     expect(entries.find((e) => e.level === "warn")?.args).toEqual(["harness console warn", "42"]);
+    // One row per codec entry, in its order: the pane shows the codec's extraction.
+    const codec = windowConsoleEntries(runA, "w");
+    expect(entries.map((e) => [e.timestamp, e.trace])).toEqual(codec.map((e) => [e.timestamp, e.trace]));
+    expect(entries.map((e) => e.index)).toEqual(codec.map((_, i) => i));
+  });
+
+  it("folds rarer console methods into the five level filters", () => {
+    const call = (timestamp: number, level: string) => ({
+      type: 6,
+      timestamp,
+      data: { plugin: "rrweb/console@1", payload: { level, payload: ['"x"'], trace: [] } },
+    });
+    const levels = ["assert", "trace", "info", "debug", "table", "warn", "error", "log"];
+    expect(consoleRows(levels.map((l, i) => call(i, l))).map((e) => e.level)).toEqual([
+      "error",
+      "debug",
+      "info",
+      "debug",
+      "log",
+      "warn",
+      "error",
+      "log",
+    ]);
   });
 
   it("keeps malformed plugin payloads out instead of throwing", () => {
@@ -41,9 +65,9 @@ describe("consoleEntries", () => {
       },
       { type: 6, timestamp: 3, data: "nope" },
     ];
-    const entries = consoleEntries(hostile);
+    const entries = consoleRows(hostile);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ level: "log", args: [], trace: ["a"] });
+    expect(entries[0]).toMatchObject({ level: "log", args: [], trace: ["1", "a"] });
   });
 
   it("renders non-JSON arguments as they are", () => {
@@ -53,9 +77,10 @@ describe("consoleEntries", () => {
   });
 });
 
-describe("networkEntries", () => {
+describe("networkRows", () => {
   it("finds the recorded POST with its headers and both bodies", () => {
-    const post = networkEntries(runA).find((e) => e.method === "POST" && e.url.endsWith("/api/items"));
+    const rows = networkRows(runA);
+    const post = rows.find((e) => e.method === "POST" && e.url.endsWith("/api/items"));
     expect(post).toBeDefined();
     expect(post!.status).toBe(201);
     expect(post!.requestHeaders["x-harness"]).toBe("yes");
@@ -63,6 +88,11 @@ describe("networkEntries", () => {
     expect(JSON.parse(post!.responseBody!)).toMatchObject({ ok: true, item: { name: "widget", qty: 3 } });
     expect(post!.failed).toBe(false);
     expect(post!.durationMs).toBeGreaterThan(0);
+    expect(post!.initiatorType).toBe("fetch");
+    expect(post!.sizeBytes).toBeGreaterThan(0);
+    // Every request the codec extracts is a row, in the codec's order.
+    expect(rows.map((e) => e.url)).toEqual(windowNetworkEntries(runA, "w").map((e) => e.url));
+    expect(new Set(rows.map((e) => e.index)).size).toBe(rows.length);
   });
 
   it("flags 4xx/5xx and network errors as failed but not opaque timing entries", () => {
@@ -75,19 +105,35 @@ describe("networkEntries", () => {
           payload: {
             requests: [
               { name: "http://a/x", method: "get", status: 500, timestamp: 10 },
-              { name: "http://a/y", method: "POST", status: 0, timestamp: 11 },
-              { name: "http://cdn/z.png", entryType: "resource", responseStatus: 0, timestamp: 12 },
+              {
+                name: "http://a/y",
+                method: "POST",
+                status: 0,
+                initiatorType: "xmlhttprequest",
+                timestamp: 11,
+              },
+              {
+                name: "http://cdn/z.png",
+                entryType: "resource",
+                initiatorType: "img",
+                responseStatus: 0,
+                transferSize: 0,
+                timestamp: 12,
+              },
               { name: "http://a/t", entryType: "serverTiming", duration: 3 },
+              // Paint and first-input timings ride in the same plugin; they are not requests.
+              { name: "first-contentful-paint", entryType: "paint", startTime: 80, timestamp: 13 },
+              { name: "pointerdown", entryType: "first-input", duration: 8, timestamp: 14 },
             ],
           },
         },
       },
     ];
-    const entries = networkEntries(events);
-    expect(entries.map((e) => [e.url, e.method, e.status, e.failed])).toEqual([
-      ["http://a/x", "GET", 500, true],
-      ["http://a/y", "POST", 0, true],
-      ["http://cdn/z.png", "GET", null, false],
+    const entries = networkRows(events);
+    expect(entries.map((e) => [e.url, e.method, e.status, e.failed, e.initiatorType, e.sizeBytes])).toEqual([
+      ["http://a/x", "GET", 500, true, "other", null],
+      ["http://a/y", "POST", 0, true, "xmlhttprequest", null],
+      ["http://cdn/z.png", "GET", null, false, "img", null],
     ]);
   });
 });
@@ -141,7 +187,10 @@ describe("inactiveGaps and WindowDerivation", () => {
     for (let i = 0; i < runA.length; i += 37) paged.add(runA.slice(i, i + 37));
     expect(paged.events).toHaveLength(runA.length);
     expect(paged.console).toEqual(whole.console);
-    expect(paged.network).toEqual(whole.network);
+    // Row indexes count arrivals, so only they may differ when a page's requests interleave.
+    const withoutIndex = <T extends { index: number }>(rows: T[]) => rows.map(({ index: _, ...row }) => row);
+    expect(withoutIndex(paged.network)).toEqual(withoutIndex(whole.network));
+    expect(new Set(paged.network.map((e) => e.index)).size).toBe(paged.network.length);
     expect(paged.markers).toEqual(whole.markers);
     expect(paged.gaps(2000)).toEqual(whole.gaps(2000));
     expect(paged.playable).toBe(true);

@@ -1,5 +1,13 @@
 // Pure derivations from one window's rrweb events: console and network rows, timeline markers and
-// inactivity gaps. Kept free of React and the DOM so they are unit-tested in Node.
+// inactivity gaps. Kept free of React and the DOM so they are unit-tested in Node. Reading the
+// console and network plugins is the codec's job (the same extraction the CLI, HAR export and
+// testing package use); this file only turns its entries into what the panes show.
+import {
+  windowConsoleEntries,
+  windowNetworkEntries,
+  type ConsoleEntry,
+  type NetworkEntry,
+} from "@replay-devkit/codec";
 import type { PosthogEvent, RrwebEvent } from "./api";
 
 export const EventType = {
@@ -33,7 +41,8 @@ const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null 
 
 export type ConsoleLevel = "log" | "info" | "warn" | "error" | "debug";
 
-export interface ConsoleEntry {
+/** One console pane row. `index` identifies it within its window (arrival order). */
+export interface ConsoleRow {
   index: number;
   timestamp: number;
   level: ConsoleLevel;
@@ -42,19 +51,12 @@ export interface ConsoleEntry {
   trace: string[];
 }
 
-export interface NetworkEntry {
+/** One network pane row: the codec's entry, with what the pane derives for display. */
+export interface NetworkRow extends Omit<NetworkEntry, "windowId" | "initiatorType"> {
+  /** Identifies the row within its window (arrival order). */
   index: number;
-  timestamp: number;
-  url: string;
-  method: string;
-  status: number | null;
-  durationMs: number | null;
-  sizeBytes: number | null;
   initiatorType: string;
-  requestHeaders: Record<string, string>;
-  responseHeaders: Record<string, string>;
-  requestBody: string | null;
-  responseBody: string | null;
+  sizeBytes: number | null;
   failed: boolean;
 }
 
@@ -71,7 +73,8 @@ export interface Gap {
   end: number;
 }
 
-function consoleLevel(level: unknown): ConsoleLevel {
+/** The pane's five level filters; rarer console methods fold into the nearest one. */
+function consoleLevel(level: string): ConsoleLevel {
   switch (level) {
     case "error":
     case "assert":
@@ -99,76 +102,59 @@ export function renderConsoleArg(raw: unknown): string {
   }
 }
 
-function headerMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!isObject(value)) return out;
-  for (const [key, v] of Object.entries(value)) out[key] = typeof v === "string" ? v : JSON.stringify(v);
-  return out;
+// Rows carry no window id (a derivation holds one window), so the codec gets a placeholder.
+const THIS_WINDOW = "";
+
+export function toConsoleRow(entry: ConsoleEntry, index: number): ConsoleRow {
+  return {
+    index,
+    timestamp: entry.timestamp,
+    level: consoleLevel(entry.level),
+    args: entry.payload.map(renderConsoleArg),
+    trace: entry.trace,
+  };
 }
 
-function bodyText(value: unknown): string | null {
-  if (value === undefined || value === null || value === "") return null;
-  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
+/** Console rows of one window's events, in time order, indexed from `firstIndex`. */
+export function consoleRows(events: readonly RrwebEvent[], firstIndex = 0): ConsoleRow[] {
+  return windowConsoleEntries(events, THIS_WINDOW).map((entry, i) => toConsoleRow(entry, firstIndex + i));
 }
 
-function finite(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
+const HAS_SCHEME = /^[a-z][a-z\d+.-]*:/i;
+
+/**
+ * The pane's view of a codec entry, or null for entries that are not requests: posthog-js also
+ * observes paint and first-input timings through the network plugin, named "first-paint" or
+ * "pointerdown" and without an initiator.
+ */
+export function toNetworkRow(entry: NetworkEntry, index: number): NetworkRow | null {
+  if (entry.initiatorType === null && !HAS_SCHEME.test(entry.url)) return null;
+  // A 0 from the fetch/XHR wrapper is a request that failed. A 0 from Resource Timing alone is
+  // a cross-origin (opaque) response whose status the browser hides: unknown, not failed.
+  const wrapped = entry.initiatorType === "fetch" || entry.initiatorType === "xmlhttprequest";
+  const status = entry.status === 0 && !wrapped ? null : entry.status;
+  const { windowId: _windowId, initiatorType, ...rest } = entry;
+  return {
+    ...rest,
+    index,
+    status,
+    initiatorType: initiatorType ?? "other",
+    // Cached and cross-origin responses report a transfer size of 0: not a size worth showing.
+    sizeBytes: entry.transferSize || null,
+    requestBody: entry.requestBody || null,
+    responseBody: entry.responseBody || null,
+    failed: status !== null && (status >= 400 || status === 0),
+  };
 }
 
-export function consoleEntries(events: readonly RrwebEvent[]): ConsoleEntry[] {
-  const out: ConsoleEntry[] = [];
-  events.forEach((event, index) => {
-    if (event.type !== EventType.Plugin || !isObject(event.data)) return;
-    if (event.data.plugin !== "rrweb/console@1" || !isObject(event.data.payload)) return;
-    const payload = event.data.payload;
-    out.push({
-      index,
-      timestamp: event.timestamp,
-      level: consoleLevel(payload.level),
-      args: Array.isArray(payload.payload) ? payload.payload.map(renderConsoleArg) : [],
-      trace: Array.isArray(payload.trace)
-        ? payload.trace.filter((t): t is string => typeof t === "string")
-        : [],
-    });
-  });
-  return out;
-}
-
-export function networkEntries(events: readonly RrwebEvent[]): NetworkEntry[] {
-  const out: NetworkEntry[] = [];
-  events.forEach((event, index) => {
-    if (event.type !== EventType.Plugin || !isObject(event.data)) return;
-    if (event.data.plugin !== "rrweb/network@1" || !isObject(event.data.payload)) return;
-    const requests = event.data.payload.requests;
-    if (!Array.isArray(requests)) return;
-    for (const request of requests) {
-      if (!isObject(request) || typeof request.name !== "string") continue;
-      if (request.entryType === "serverTiming" || request.entryType === "paint") continue;
-      const wrapped = typeof request.method === "string";
-      const rawStatus = finite(request.status) ?? finite(request.responseStatus);
-      // A timing entry without the fetch wrapper reports 0 for opaque responses: unknown, not failed.
-      const status = rawStatus === 0 && !wrapped ? null : rawStatus;
-      const size =
-        finite(request.transferSize) || finite(request.encodedBodySize) || finite(request.decodedBodySize);
-      out.push({
-        index,
-        timestamp: finite(request.timestamp) ?? event.timestamp,
-        url: request.name,
-        method: wrapped ? String(request.method).toUpperCase() : "GET",
-        status,
-        durationMs: finite(request.duration),
-        sizeBytes: size ?? null,
-        initiatorType: typeof request.initiatorType === "string" ? request.initiatorType : "other",
-        requestHeaders: headerMap(request.requestHeaders),
-        responseHeaders: headerMap(request.responseHeaders),
-        requestBody: bodyText(request.requestBody),
-        responseBody: bodyText(request.responseBody),
-        failed: status !== null && (status >= 400 || status === 0),
-      });
-    }
-  });
-  out.sort((a, b) => a.timestamp - b.timestamp);
-  return out;
+/** Network rows of one window's events, in time order, indexed from `firstIndex`. */
+export function networkRows(events: readonly RrwebEvent[], firstIndex = 0): NetworkRow[] {
+  const rows: NetworkRow[] = [];
+  for (const entry of windowNetworkEntries(events, THIS_WINDOW)) {
+    const row = toNetworkRow(entry, firstIndex + rows.length);
+    if (row) rows.push(row);
+  }
+  return rows;
 }
 
 export function markers(
@@ -210,11 +196,11 @@ export function markers(
         out.push({ kind: "custom", timestamp: event.timestamp, label: event.data.tag });
     }
   }
-  for (const entry of consoleEntries(events)) {
+  for (const entry of consoleRows(events)) {
     if (entry.level === "error")
       out.push({ kind: "console-error", timestamp: entry.timestamp, label: entry.args.join(" ") });
   }
-  for (const entry of networkEntries(events)) {
+  for (const entry of networkRows(events)) {
     if (entry.failed) {
       out.push({
         kind: "failed-request",

@@ -1,11 +1,9 @@
-import type { RecordingSort } from "@replay-devkit/store";
+import { RECORDING_SORTS } from "@replay-devkit/store";
 import type { RouteContext } from "../context.js";
 import { sendJson } from "../http.js";
 import { boolParam, dateParam, enumParam, intParam, stringParam } from "../query.js";
 
-const SORTS: readonly RecordingSort[] = ["newest", "oldest", "longest", "shortest", "updated"];
-
-/** `GET /api/recordings`: newest first, with filters and paging. */
+/** `GET /api/recordings`: newest first unless `sort` says otherwise, with filters and paging. */
 export function listRecordings(ctx: RouteContext): void {
   const q = ctx.query;
   const limit = intParam(q, "limit", 1, 1000) ?? 100;
@@ -17,7 +15,7 @@ export function listRecordings(ctx: RouteContext): void {
     minDurationMs: intParam(q, "minDurationMs", 0, Number.MAX_SAFE_INTEGER),
     from: dateParam(q, "from"),
     to: dateParam(q, "to"),
-    sort: enumParam(q, "sort", SORTS),
+    sort: enumParam(q, "sort", RECORDING_SORTS),
     limit,
     offset,
   };

@@ -1,0 +1,21 @@
+import { RECORDING_SORTS, type RecordingSort } from "@replay-devkit/store";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { ServerSort } from "./api";
+import { COLUMNS, serverSort } from "./list";
+
+describe("recordings list sorting", () => {
+  it("asks the server to order every sortable column, both ways, with a sort it accepts", () => {
+    const sortable = COLUMNS.flatMap((c) => (c.key === null ? [] : [c.key]));
+    // Only the privacy column (computed in the browser per row) has no order.
+    expect(COLUMNS.filter((c) => c.key === null).map((c) => c.label)).toEqual(["Privacy"]);
+    expect(sortable).toHaveLength(9);
+    const asked = sortable.flatMap((key) => [serverSort(key, "asc"), serverSort(key, "desc")]);
+    expect(new Set(asked).size).toBe(asked.length);
+    for (const sort of asked) expect(RECORDING_SORTS).toContain(sort);
+    expect(serverSort("clickCount", "desc")).toBe("clickCount:desc");
+  });
+
+  it("mirrors the store's sort type exactly", () => {
+    expectTypeOf<ServerSort>().toEqualTypeOf<RecordingSort>();
+  });
+});
