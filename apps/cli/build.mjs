@@ -1,6 +1,7 @@
 // Bundles the CLI and every @replay-devkit/* workspace package it uses into dist/, and copies the
 // inspector's static export next to it, so the published tarball needs only its real dependencies.
 import { cpSync, existsSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -18,7 +19,11 @@ if (!existsSync(join(inspectorOut, "index.html"))) {
 
 rmSync(join(root, "dist"), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: join(root, "src", "main.ts") },
+  entryPoints: {
+    cli: join(root, "src", "main.ts"),
+    // The server renders exports in worker threads and finds this file next to its chunk's folder.
+    "export-worker": createRequire(import.meta.url).resolve("@replay-devkit/server/export-worker"),
+  },
   outdir: join(root, "dist"),
   bundle: true,
   // Split chunks let `--help` and the offline commands skip loading the server and the database.
@@ -40,4 +45,4 @@ await build({
 
 rmSync(join(root, "inspector"), { recursive: true, force: true });
 cpSync(inspectorOut, join(root, "inspector"), { recursive: true });
-console.log("replay-devkit build: dist/cli.js and inspector/ ready");
+console.log("replay-devkit build: dist/cli.js, dist/export-worker.js and inspector/ ready");

@@ -4,6 +4,7 @@ import type { ResolvedRemoteConfig } from "./remote-config.js";
 import type { ServerLimits } from "./http.js";
 import type { AccessPolicy } from "./access.js";
 import type { IngestQueue } from "./ingest-queue.js";
+import type { ExportPool } from "./export-pool.js";
 
 export interface ServerState {
   /** Open server-sent-event responses, ended on shutdown. */
@@ -14,6 +15,8 @@ export interface ServerState {
   rejectedEvents: number;
   /** Group commit for capture bodies. */
   readonly ingest: IngestQueue;
+  /** Renders exports and privacy scans off the event loop (or inline for in-memory stores). */
+  readonly exports: ExportPool;
 }
 
 export interface ResolvedOptions {

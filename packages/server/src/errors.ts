@@ -69,6 +69,7 @@ export function isHttpError(value: unknown): value is HttpError {
 const CODEC_CODES: Readonly<Record<CodecErrorCode, HttpErrorCode>> = {
   INVALID_JSON: "INVALID_BODY",
   INVALID_GZIP: "INVALID_BODY",
+  INVALID_SNAPPY: "INVALID_BODY",
   TOO_LARGE: "PAYLOAD_TOO_LARGE",
   UNSUPPORTED_ENCODING: "UNSUPPORTED_MEDIA_TYPE",
   UNKNOWN_FORMAT: "UNSUPPORTED_MEDIA_TYPE",
@@ -77,6 +78,7 @@ const CODEC_CODES: Readonly<Record<CodecErrorCode, HttpErrorCode>> = {
   INVALID_CAPTURE: "INVALID_BODY",
   INVALID_BUNDLE: "INVALID_BODY",
   CHECKSUM_MISMATCH: "INVALID_BODY",
+  INCOMPLETE_CHUNKS: "INVALID_BODY",
 };
 
 const STORE_CODES: Readonly<Record<StoreErrorCode, HttpErrorCode>> = {

@@ -23,6 +23,8 @@ import {
 } from "./http.js";
 import { resolveRemoteConfig, type RecordingConfig } from "./remote-config.js";
 import { IngestQueue } from "./ingest-queue.js";
+import { ExportPool, findWorkerEntry, type ExportPoolStats } from "./export-pool.js";
+import { availableParallelism } from "node:os";
 import { ROUTES, inspectorStatic } from "./routes/index.js";
 
 export interface HandlerOptions {
@@ -56,6 +58,31 @@ export interface HandlerOptions {
    * check off. Added to REPLAY_DEVKIT_ALLOWED_HOSTS. Capture routes accept every Host regardless.
    */
   allowedHosts?: readonly string[];
+  /**
+   * Exports and privacy scans load, scrub and serialise whole recordings; they run in worker
+   * threads with their own read-only database connections so capture uploads are answered
+   * meanwhile. In-memory stores always render inline.
+   */
+  exportWorkers?: ExportWorkerOptions;
+}
+
+export interface ExportWorkerOptions {
+  /** Worker threads (default 1, or 2 with 4+ cores); 0 renders exports inline on the main thread. */
+  threads?: number;
+  /** Exports waiting for a busy worker before more are refused with 503 BUSY (default 8). */
+  queue?: number;
+  /** An idle worker exits after this long (default 30000 ms). */
+  idleMs?: number;
+  /**
+   * Heap cap of each worker in MB (default: V8's). A recording too large for it fails alone with
+   * 500 INTERNAL instead of taking the whole server down.
+   */
+  maxHeapMb?: number;
+  /**
+   * The built worker file (path or file URL). Default: `export-worker.js` next to the server's
+   * module, or one folder up (bundles with a chunks/ folder); without one, exports run inline.
+   */
+  entry?: string | URL;
 }
 
 /** A node:http request handler with a `close()` that ends event streams and background work. */
@@ -69,6 +96,13 @@ export interface ReplayDevkitHandler {
   readonly inFlight: number;
   /** Accepts `host` as a Host name for the private API; `listen()` calls it with the bound address. */
   allowHost(host: string): void;
+  /** The export pool right now: mode, live worker threads, running and queued jobs, crashes. */
+  readonly exportStats: ExportPoolStats;
+  /**
+   * Ends export worker threads now, even busy ones (their requests get 503), and resolves when
+   * they have exited. `listen()` calls it after draining; `close()` alone lets running exports finish.
+   */
+  stopWorkers(): Promise<void>;
 }
 
 interface CompiledRoute extends Route {
@@ -164,12 +198,14 @@ function resolveOptions(options: HandlerOptions): ResolvedOptions {
  */
 export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
   const resolved = resolveOptions(options);
+  const pool = createExportPool(resolved, options.exportWorkers);
   const state: ServerState = {
     streams: new Set(),
     captureSeq: 0,
     closed: false,
     rejectedEvents: 0,
     ingest: new IngestQueue(resolved.store),
+    exports: pool,
   };
   let inFlight = 0;
 
@@ -289,9 +325,12 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
     version: { value: resolved.version, enumerable: true },
     inFlight: { get: () => inFlight, enumerable: true },
     allowHost: { value: (host: string) => allowBoundHost(resolved.access, host) },
+    exportStats: { get: () => pool.stats, enumerable: true },
+    stopWorkers: { value: () => pool.terminate() },
     close: {
       value: () => {
         state.closed = true;
+        pool.close();
         if (compactTimer) clearInterval(compactTimer);
         compactTimer = null;
         for (const res of state.streams) res.end();
@@ -299,6 +338,49 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
       },
     },
   }) as ReplayDevkitHandler;
+}
+
+function createExportPool(resolved: ResolvedOptions, options: ExportWorkerOptions = {}): ExportPool {
+  const threads = options.threads ?? (availableParallelism() >= 4 ? 2 : 1);
+  const queue = options.queue ?? 8;
+  const idleMs = options.idleMs ?? 30_000;
+  const check = (name: string, value: number, min: number, max: number) => {
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new HttpError(
+        "INVALID_OPTIONS",
+        `exportWorkers.${name} must be an integer from ${min} to ${max}, got ${String(value)}.`,
+      );
+  };
+  check("threads", threads, 0, 16);
+  check("queue", queue, 0, 1000);
+  check("idleMs", idleMs, 1, 24 * 3_600_000);
+  if (options.maxHeapMb !== undefined) check("maxHeapMb", options.maxHeapMb, 16, 1 << 20);
+  let entry: URL | null;
+  try {
+    entry = findWorkerEntry(options.entry);
+  } catch (error) {
+    throw new HttpError(
+      "INVALID_OPTIONS",
+      `exportWorkers.entry is not a usable file path or URL: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (entry === null && threads > 0 && import.meta.url.endsWith(".js")) {
+    // Built (or bundled) without the worker file next to it: still correct, but exports block ingest.
+    resolved.log(
+      "replay-devkit: warning: export-worker.js was not found next to the server's code; exports and scans run on the main thread and pause capture while they do.",
+    );
+  }
+  return new ExportPool(resolved.store, {
+    threads,
+    queue,
+    idleMs,
+    entry,
+    maxHeapMb: options.maxHeapMb,
+    log: resolved.log,
+  });
 }
 
 function describeCause(error: unknown): string {

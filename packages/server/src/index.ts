@@ -1,5 +1,6 @@
 export { createHandler } from "./handler.js";
-export type { HandlerOptions, ReplayDevkitHandler } from "./handler.js";
+export type { ExportWorkerOptions, HandlerOptions, ReplayDevkitHandler } from "./handler.js";
+export type { ExportPoolStats } from "./export-pool.js";
 export { listen } from "./listen.js";
 export type { ListenOptions, Listening } from "./listen.js";
 export { HttpError, HTTP_STATUS, isHttpError, toHttpError } from "./errors.js";

@@ -7,6 +7,7 @@ type Handler = ((req: IncomingMessage, res: ServerResponse) => void) & {
   readonly inFlight?: number;
   readonly store?: { close(): void };
   allowHost?: (host: string) => void;
+  stopWorkers?: () => Promise<void>;
 };
 
 export interface ListenOptions {
@@ -102,6 +103,8 @@ export function listen(handler: Handler, options: ListenOptions): Promise<Listen
           }
           server.closeAllConnections();
           for (const socket of sockets) socket.destroy();
+          // Export workers hold their own database connections; they end before the store closes.
+          await handler.stopWorkers?.();
           await stopped;
         })();
         return closing;

@@ -1,10 +1,11 @@
 import type { RouteContext } from "../context.js";
-import { sendJson } from "../http.js";
-import { scanExport } from "../export.js";
+import { send } from "../http.js";
 import { recordingOr404 } from "./recording-lookup.js";
+import { abortOnClose } from "./export.js";
 
 /** `GET /api/recordings/:id/findings`: the privacy scan of the stored (unscrubbed) recording. */
-export function findings(ctx: RouteContext): void {
+export async function findings(ctx: RouteContext): Promise<void> {
   const summary = recordingOr404(ctx);
-  sendJson(ctx.res, 200, scanExport(ctx.options.store.loadRecording(summary.id)));
+  const rendered = await ctx.state.exports.run({ kind: "findings", id: summary.id }, abortOnClose(ctx));
+  send(ctx.res, 200, rendered.body, { "content-type": rendered.contentType });
 }
