@@ -14,7 +14,7 @@ import { POSTHOG_JS_DIST, getJson, raw, startServer, type TestServer } from "./h
 // through the handler, then reads the recording back through the JSON API and every export.
 
 function pathOf(r: CapturedRequest): string {
-  const query = new URLSearchParams(r.query as unknown as Record<string, string>).toString();
+  const query = new URLSearchParams(r.query).toString();
   return query ? `${r.path}?${query}` : r.path;
 }
 

@@ -1,23 +1,7 @@
 /** A small client for the devkit JSON API that validates what it reads, so a contract break fails loudly. */
+import type { RecordingSummary } from "@replay-devkit/store";
 
-export interface RecordingSummary {
-  id: string;
-  distinctId: string | null;
-  startTime: string;
-  endTime: string;
-  durationMs: number;
-  activeMs: number;
-  clickCount: number;
-  keypressCount: number;
-  consoleLogCount: number;
-  consoleWarnCount: number;
-  consoleErrorCount: number;
-  firstUrl: string | null;
-  urls: string[];
-  eventCount: number;
-  sizeBytes: number;
-  windowIds: string[];
-}
+export type { RecordingSummary };
 
 export interface RrwebEventLike {
   type: number;
@@ -72,7 +56,9 @@ export function parseRecording(value: unknown): RecordingSummary {
     }
     return v as string[];
   };
-  return {
+  // Typed against the store's own RecordingSummary (the codec's SessionMetadata plus its source):
+  // a field added there, even an optional one, fails to compile until it is validated here too.
+  const summary: Required<RecordingSummary> = {
     id: str("id"),
     distinctId: strOrNull("distinctId"),
     startTime: str("startTime"),
@@ -81,6 +67,7 @@ export function parseRecording(value: unknown): RecordingSummary {
     activeMs: num("activeMs"),
     clickCount: num("clickCount"),
     keypressCount: num("keypressCount"),
+    mouseActivityCount: num("mouseActivityCount"),
     consoleLogCount: num("consoleLogCount"),
     consoleWarnCount: num("consoleWarnCount"),
     consoleErrorCount: num("consoleErrorCount"),
@@ -89,7 +76,11 @@ export function parseRecording(value: unknown): RecordingSummary {
     eventCount: num("eventCount"),
     sizeBytes: num("sizeBytes"),
     windowIds: strings("windowIds"),
+    source: str("source"),
+    createdAt: str("createdAt"),
+    updatedAt: str("updatedAt"),
   };
+  return summary;
 }
 
 function parseRrwebEvent(value: unknown): RrwebEventLike {

@@ -4,20 +4,41 @@ import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
-/** The posthog-js `dist` folder from npm: the devkit serves it as /static, the app serves array.full.js. */
-export const POSTHOG_JS_DIST = join(
-  dirname(createRequire(import.meta.url).resolve("posthog-js/package.json")),
-  "dist",
-);
+/**
+ * The posthog-js packages the e2e tests run: the current one and the old generations pinned as npm
+ * aliases (package.json devDependencies), because real sites still ship them.
+ */
+export type PosthogJsPackage = "posthog-js" | "posthog-js-1.180" | "posthog-js-1.300";
 
-export const POSTHOG_JS_VERSION = (
-  JSON.parse(readFileSync(join(POSTHOG_JS_DIST, "..", "package.json"), "utf8")) as { version: string }
-).version;
+/** One real posthog-js build from npm: the devkit serves its `dist` as /static, the app its array.full.js. */
+export interface PosthogSdk {
+  packageName: PosthogJsPackage;
+  /** The version from the package's own package.json (what the SDK reports as `$lib_version`). */
+  version: string;
+  dist: string;
+}
+
+export function posthogSdk(packageName: PosthogJsPackage): PosthogSdk {
+  const root = dirname(createRequire(import.meta.url).resolve(`${packageName}/package.json`));
+  const { version } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string };
+  return { packageName, version, dist: join(root, "dist") };
+}
+
+export const LATEST_SDK = posthogSdk("posthog-js");
+/** The posthog-js `dist` folder from npm: the devkit serves it as /static, the app serves array.full.js. */
+export const POSTHOG_JS_DIST = LATEST_SDK.dist;
+export const POSTHOG_JS_VERSION = LATEST_SDK.version;
 
 export const E2E_TOKEN = "phc_e2e";
 
-/** How the page gets posthog-js: (A) the npm bundle from the app's own origin, (B) the snippet stub. */
-export type LoadVariant = "bundle" | "snippet";
+/**
+ * How the page gets posthog-js:
+ *   bundle:  the SDK's array.full.js from the app's own origin (recorder bundled, as `posthog-js/dist/array.full`);
+ *   snippet: a stub loads <api_host>/static/array.js, which lazy-loads the recorder from the devkit;
+ *   core:    the SDK's array.js from the app's own origin (no recorder, as a plain `import "posthog-js"`),
+ *            which lazy-loads the recorder from the devkit.
+ */
+export type LoadVariant = "bundle" | "snippet" | "core";
 
 /** The JSON body the app POSTs; it must not contain words posthog-js redacts (password, token…). */
 export const POST_BODY = { name: "widget", qty: 3 } as const;
@@ -43,8 +64,12 @@ export async function startAppServer(options: {
   variant: LoadVariant;
   apiHost: string;
   host: string;
+  /** Whose array.full.js the bundle variant serves (default: the current posthog-js). */
+  sdk?: PosthogSdk;
 }): Promise<AppServer> {
-  const arrayFull = readFileSync(join(POSTHOG_JS_DIST, "array.full.js"));
+  const dist = (options.sdk ?? LATEST_SDK).dist;
+  const arrayFull = readFileSync(join(dist, "array.full.js"));
+  const arrayCore = readFileSync(join(dist, "array.js"));
   const log: string[] = [];
   let nextItemId = 1;
 
@@ -76,6 +101,8 @@ export async function startAppServer(options: {
       send(200, "text/css; charset=utf-8", APP_CSS);
     } else if (req.method === "GET" && url.pathname === "/static/array.full.js") {
       send(200, "application/javascript; charset=utf-8", arrayFull);
+    } else if (req.method === "GET" && url.pathname === "/static/array.js") {
+      send(200, "application/javascript; charset=utf-8", arrayCore);
     } else if (req.method === "POST" && url.pathname === "/api/items") {
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -123,8 +150,8 @@ export async function startAppServer(options: {
 
 function loader(variant: LoadVariant, apiHost: string): string {
   const init = `{ api_host: ${JSON.stringify(apiHost)}, person_profiles: "always" }`;
-  if (variant === "bundle") {
-    return `<script src="/static/array.full.js"></script>
+  if (variant === "bundle" || variant === "core") {
+    return `<script src="/static/${variant === "bundle" ? "array.full.js" : "array.js"}"></script>
 <script>posthog.init(${JSON.stringify(E2E_TOKEN)}, ${init});</script>`;
   }
   // Our own snippet-style stub: queue init/capture calls in `_i` and on the array itself, then let

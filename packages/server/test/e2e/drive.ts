@@ -144,8 +144,9 @@ async function waitForRecording(page: Page, where: string, pageErrors: string[])
       .catch(() => "unknown");
     throw new Error(
       `posthog-js did not start recording on ${where} within ${RECORDING_START_TIMEOUT_MS} ms ` +
-        `(SDK state ${String(state)}, page errors ${JSON.stringify(pageErrors)}). The devkit must serve a ` +
-        `remote config with sessionRecording on at /array/<token>/config.js (and /static/* for the snippet).`,
+        `(SDK state ${String(state)}, page errors ${JSON.stringify(pageErrors)}). The devkit must answer ` +
+        "the SDK's config request with sessionRecording on (/array/<token>/config.js; /flags/?config=true " +
+        "for about 1.200-1.349; /decide/ before that) and serve the recorder it lazy-loads from /static/.",
       { cause: error },
     );
   }
