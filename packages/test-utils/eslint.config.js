@@ -1,3 +1,3 @@
-import { base, node } from "@replay-devkit/eslint-config";
+import { base, node, tests } from "@replay-devkit/eslint-config";
 
-export default [...base, ...node];
+export default [...base, ...node, ...tests];

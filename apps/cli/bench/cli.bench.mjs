@@ -9,7 +9,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PUBLIC_FIXTURES, median, writeBenchReport } from "@replay-devkit/test-utils";
+import { PUBLIC_FIXTURES, timedRow, timeRuns, writeBenchReport } from "@replay-devkit/test-utils";
 
 const BIN = fileURLToPath(new URL("../bin/replay-devkit.js", import.meta.url));
 const FIXTURE = join(PUBLIC_FIXTURES, "rrweb-player-example__mobile-homepage.json");
@@ -40,34 +40,36 @@ async function untilHealthy(port, deadline) {
   throw new Error(`no answer on port ${port}`);
 }
 
-/** Spawns a server process and measures spawn → first HTTP answer on /health. */
-async function coldStart(args) {
-  const port = await freePort();
-  const start = performance.now();
-  const child = spawn(process.execPath, args(port), { stdio: "ignore" });
-  try {
-    await untilHealthy(port, start + 15_000);
-    return performance.now() - start;
-  } finally {
-    const exited = new Promise((r) => child.once("exit", r));
-    child.kill("SIGINT");
-    await exited;
-  }
+// One unmeasured run first warms the file system cache and the lazy chunks.
+const TIMING = { runs: RUNS, warmup: 1 };
+
+/**
+ * Times spawn → first HTTP answer on /health of a server process. Finding a free port before and
+ * stopping the server after are outside the timed span.
+ */
+function coldStart(args) {
+  return timeRuns(
+    async (run) => {
+      run.child = spawn(process.execPath, args(run.port), { stdio: "ignore" });
+      await untilHealthy(run.port, performance.now() + 15_000);
+    },
+    {
+      ...TIMING,
+      setup: async () => ({ port: await freePort(), child: null }),
+      teardown: async ({ child }) => {
+        if (!child || child.exitCode !== null) return;
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGINT");
+        await exited;
+      },
+    },
+  );
 }
 
-async function samples(fn, runs = RUNS) {
-  await fn(); // warm the file system cache and the lazy chunks
-  const out = [];
-  for (let i = 0; i < runs; i++) out.push(await fn());
-  return out;
-}
-
-function timedProcess(args) {
-  const start = performance.now();
+function runProcess(args) {
   const res = spawnSync(process.execPath, args, { encoding: "utf8" });
-  const ms = performance.now() - start;
   if (res.status !== 0) throw new Error(`${args.join(" ")} failed: ${res.stderr}`);
-  return { ms, stdout: res.stdout };
+  return res.stdout;
 }
 
 const rows = [];
@@ -79,57 +81,59 @@ const bareServer = (port) => [
   `require("node:http").createServer((q, s) => s.end("{}")).listen(${port}, "127.0.0.1"); process.on("SIGINT", () => process.exit(0));`,
 ];
 const devServer = (port) => [BIN, "dev", "--port", String(port), "--data", mkdtempSync(join(work, "dev-"))];
-const bare = await samples(() => coldStart(bareServer));
-const dev = await samples(() => coldStart(devServer));
-rows.push({
-  name: "dev cold start to /health",
-  unit: "ms",
-  median: median(dev),
-  baseline: { name: "node -e bare http server", median: median(bare) },
-  ratio: median(dev) / median(bare),
-  note: "lower is better; ratio = ours / baseline",
-  samples: dev,
-});
+const bare = await coldStart(bareServer);
+const dev = await coldStart(devServer);
+rows.push(
+  timedRow({
+    name: "dev cold start to /health",
+    unit: "ms",
+    ms: dev,
+    baseline: { name: "node -e bare http server", ms: bare },
+    note: "lower is better; ratio = ours / baseline",
+  }),
+);
 
 // 2. Import and export throughput.
 const baselineScript = `const fs = require("node:fs"); const t = fs.readFileSync(${JSON.stringify(FIXTURE)}, "utf8"); fs.writeFileSync(${JSON.stringify(join(work, "baseline.json"))}, JSON.stringify(JSON.parse(t)));`;
-const baseline = await samples(() => timedProcess(["-e", baselineScript]).ms);
+const baseline = {
+  name: "read + JSON.parse + JSON.stringify",
+  ms: await timeRuns(() => runProcess(["-e", baselineScript]), TIMING),
+};
+const perMb = (ms) => mb / (ms / 1000);
 
-let id = "";
-const imports = await samples(() => {
-  const data = mkdtempSync(join(work, "import-"));
-  const { ms, stdout } = timedProcess([BIN, "import", FIXTURE, "--data", data]);
-  id = stdout.trim().split("\n")[0];
-  return ms;
+// Each import gets an empty data directory, made outside the timed span.
+const imports = await timeRuns((data) => runProcess([BIN, "import", FIXTURE, "--data", data]), {
+  ...TIMING,
+  setup: () => mkdtempSync(join(work, "import-")),
 });
-const data = mkdtempSync(join(work, "export-"));
-timedProcess([BIN, "import", FIXTURE, "--data", data]);
-for (const row of [["import", imports]]) {
-  const [name, values] = row;
-  rows.push({
-    name: `${name} ${mb.toFixed(1)} MB rrweb fixture (whole process)`,
+rows.push(
+  timedRow({
+    name: `import ${mb.toFixed(1)} MB rrweb fixture (whole process)`,
     unit: "MB/s",
-    median: mb / (median(values) / 1000),
-    baseline: { name: "read + JSON.parse + JSON.stringify", median: mb / (median(baseline) / 1000) },
-    ratio: median(baseline) / median(values),
+    ms: imports,
+    baseline,
+    per: perMb,
     note: "higher is better; ratio = ours / baseline throughput",
-    samples: values.map((ms) => mb / (ms / 1000)),
-  });
-}
+  }),
+);
+const data = mkdtempSync(join(work, "export-"));
+const id = runProcess([BIN, "import", FIXTURE, "--data", data]).trim().split("\n")[0];
 for (const format of ["posthog", "rrweb", "bundle", "har"]) {
   const out = join(work, `out.${format}`);
-  const values = await samples(
-    () => timedProcess([BIN, "export", id, "--format", format, "-o", out, "--data", data]).ms,
+  const values = await timeRuns(
+    () => runProcess([BIN, "export", id, "--format", format, "-o", out, "--data", data]),
+    TIMING,
   );
-  rows.push({
-    name: `export --format ${format}, scrubbed (whole process)`,
-    unit: "MB/s",
-    median: mb / (median(values) / 1000),
-    baseline: { name: "read + JSON.parse + JSON.stringify", median: mb / (median(baseline) / 1000) },
-    ratio: median(baseline) / median(values),
-    note: "higher is better; MB of the source fixture per second",
-    samples: values.map((ms) => mb / (ms / 1000)),
-  });
+  rows.push(
+    timedRow({
+      name: `export --format ${format}, scrubbed (whole process)`,
+      unit: "MB/s",
+      ms: values,
+      baseline,
+      per: perMb,
+      note: "higher is better; MB of the source fixture per second",
+    }),
+  );
 }
 
 writeBenchReport("cli", rows, {

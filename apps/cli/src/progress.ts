@@ -1,16 +1,30 @@
 import type { Output } from "./command.js";
 
+export interface ProgressOptions {
+  /** Least time between two throttled steps (default 200 ms): redraws cost more than the work they show. */
+  intervalMs?: number;
+  /** Clock in ms; tests pass their own. */
+  now?: () => number;
+}
+
 /**
  * A progress line on stderr. On a terminal it redraws in place; elsewhere (CI logs, tests) it prints
  * one line per step so logs stay readable.
  */
 export class Progress {
   private drawn = false;
+  private lastStep = Number.NEGATIVE_INFINITY;
+  private readonly intervalMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly out: Output,
     private readonly enabled: boolean,
-  ) {}
+    options: ProgressOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 200;
+    this.now = options.now ?? (() => performance.now());
+  }
 
   update(text: string): void {
     if (!this.enabled) return;
@@ -20,6 +34,18 @@ export class Progress {
     } else {
       this.out.write(`${text}\n`);
     }
+  }
+
+  /**
+   * A step inside a long task: drawn at most once per interval, unless `force` (the first and last
+   * step of a phase, so the totals always show). The text is only built when it is drawn.
+   */
+  step(text: () => string, force = false): void {
+    if (!this.enabled) return;
+    const now = this.now();
+    if (!force && now - this.lastStep < this.intervalMs) return;
+    this.lastStep = now;
+    this.update(text());
   }
 
   done(): void {

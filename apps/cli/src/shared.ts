@@ -67,11 +67,27 @@ export async function loadStored(
   }
 }
 
-/** Reads a file with a size check before any byte is loaded, so a huge file fails fast and cheaply. */
+/** Read size per step: big enough that syscalls cost nothing, small enough for a live byte count. */
+const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/** Callbacks while one file is turned into recordings, for progress output. */
+export interface DecodeProgress {
+  /** After every chunk read, with bytes read so far and the file's size. */
+  onRead?(done: number, total: number): void;
+  /** The whole file is in memory and decoding starts; it is one step with no finer progress. */
+  onDecode?(bytes: number): void;
+}
+
+/**
+ * Reads a file with a size check before any byte is loaded, so a huge file fails fast and cheaply.
+ * It reads into one buffer of the checked size, chunk by chunk, so progress costs no extra memory
+ * and a file that grows meanwhile cannot slip past the limit.
+ */
 export async function readInputFile(
   ctx: CommandContext,
   path: string,
   maxBytes = DEFAULT_MAX_FILE_BYTES,
+  onRead?: DecodeProgress["onRead"],
 ): Promise<Buffer> {
   const full = resolve(ctx.cwd, path);
   let size: number;
@@ -102,7 +118,18 @@ export async function readInputFile(
   }
   const handle = await open(full, "r");
   try {
-    return await handle.readFile();
+    const buffer = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await handle.read(buffer, done, Math.min(READ_CHUNK_BYTES, size - done), done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+      onRead?.(done, size);
+    }
+    // A file truncated while being read ends early; the decoder then reports it as truncated.
+    return done === size ? buffer : buffer.subarray(0, done);
+  } catch (error) {
+    throw toCliError(error, path);
   } finally {
     await handle.close();
   }
@@ -113,9 +140,11 @@ export async function decodeFile(
   ctx: CommandContext,
   path: string,
   maxBytes = DEFAULT_MAX_FILE_BYTES,
+  progress: DecodeProgress = {},
 ): Promise<ReadResult> {
-  const bytes = await readInputFile(ctx, path, maxBytes);
+  const bytes = await readInputFile(ctx, path, maxBytes, progress.onRead);
   const { readRecordingFile } = await import("@replay-devkit/codec");
+  progress.onDecode?.(bytes.length);
   try {
     const result = await readRecordingFile(bytes, {
       limits: { maxDecompressedBytes: Math.max(maxBytes, 64 << 20) },

@@ -59,11 +59,8 @@ describe.runIf(built)("replay-devkit (built CLI)", () => {
     for (const request of posts) {
       const body = capturedBody(request);
       if (!body) continue;
-      const query =
-        typeof request.query === "string"
-          ? request.query
-          : new URLSearchParams(request.query as Record<string, string>).toString();
-      const res = await fetch(`${dev.url}${request.path}${query ? `?${query.replace(/^\?/, "")}` : ""}`, {
+      const query = new URLSearchParams(request.query).toString();
+      const res = await fetch(`${dev.url}${request.path}${query ? `?${query}` : ""}`, {
         method: "POST",
         body: new Uint8Array(body),
         headers: { "content-type": request.content_type ?? "text/plain" },

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readRecordingFile } from "@replay-devkit/codec";
-import { median, PUBLIC_FIXTURES, timeRuns, writeBenchReport } from "@replay-devkit/test-utils";
+import { median, PUBLIC_FIXTURES, timedRow, timeRuns, writeBenchReport } from "@replay-devkit/test-utils";
 import { scanRecording, scrubRecording } from "../dist/index.js";
 
 const FIXTURE = "rrweb-player-example__mobile-homepage.json";
@@ -57,42 +57,22 @@ const scrubMs = await timeRuns(() => {
 }, RUNS);
 
 const report = scanRecording(recording);
-const toMbps = (ms) => mb / (ms / 1000);
-const baseline = { name: "JSON.parse + full walk", median: toMbps(median(baselineMs)) };
+const per = (ms) => mb / (ms / 1000);
+const baseline = { name: "JSON.parse + full walk", ms: baselineMs };
+const row = (name, ms, note) => timedRow({ name, unit: "MB/s", ms, baseline, per, note });
 const rows = [
-  {
-    name: "JSON.parse + full walk (baseline)",
-    unit: "MB/s",
-    median: baseline.median,
-    samples: baselineMs.map(toMbps),
-  },
-  {
-    name: "scanRecording",
-    unit: "MB/s",
-    median: toMbps(median(scanMs)),
-    baseline,
-    ratio: toMbps(median(scanMs)) / baseline.median,
-    note: "ratio = scan MB/s / baseline MB/s (higher is better); the scan starts from parsed events",
-    samples: scanMs.map(toMbps),
-  },
-  {
-    name: "JSON.parse + scanRecording",
-    unit: "MB/s",
-    median: toMbps(median(parseScanMs)),
-    baseline,
-    ratio: toMbps(median(parseScanMs)) / baseline.median,
-    note: "same work as the baseline (parse + visit every value) plus the detectors: the scan's real cost",
-    samples: parseScanMs.map(toMbps),
-  },
-  {
-    name: "scrubRecording",
-    unit: "MB/s",
-    median: toMbps(median(scrubMs)),
-    baseline,
-    ratio: toMbps(median(scrubMs)) / baseline.median,
-    note: "scrub = scan pass + copy and rewrite of the events that change",
-    samples: scrubMs.map(toMbps),
-  },
+  timedRow({ name: "JSON.parse + full walk (baseline)", unit: "MB/s", ms: baselineMs, per }),
+  row(
+    "scanRecording",
+    scanMs,
+    "ratio = scan MB/s / baseline MB/s (higher is better); the scan starts from parsed events",
+  ),
+  row(
+    "JSON.parse + scanRecording",
+    parseScanMs,
+    "same work as the baseline (parse + visit every value) plus the detectors: the scan's real cost",
+  ),
+  row("scrubRecording", scrubMs, "scrub = scan pass + copy and rewrite of the events that change"),
 ];
 writeBenchReport("privacy", rows, {
   fixture: FIXTURE,

@@ -3,9 +3,16 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
 import { fromRecording, loadRecording, rebuildDom } from "@replay-devkit/testing";
-import { median, PUBLIC_FIXTURES, REPO_ROOT, timeRuns, writeBenchReport } from "@replay-devkit/test-utils";
+import {
+  median,
+  PUBLIC_FIXTURES,
+  REPO_ROOT,
+  timeAlternating,
+  timedRow,
+  timeRuns,
+  writeBenchReport,
+} from "@replay-devkit/test-utils";
 import { JSDOM, VirtualConsole } from "jsdom";
 import { generateRecording } from "./generate.mjs";
 
@@ -29,29 +36,28 @@ const extra = {};
     5,
     1,
   );
-  const baseline = await timeRuns(() => new JSDOM(finalHtml, quiet()).window.close(), 5, 1);
-  const oursEps = events / (median(ours) / 1000);
-  const baseEps = events / (median(baseline) / 1000);
+  const baselineMs = await timeRuns(() => new JSDOM(finalHtml, quiet()).window.close(), 5, 1);
   const unstyled = await timeRuns(() => rebuildDom(rec, { styles: false }).dispose(), 5, 1);
-  const unstyledEps = events / (median(unstyled) / 1000);
-  rows.push({
-    name: "rebuild mobile-homepage, styles: false",
-    unit: "events/s",
-    median: unstyledEps,
-    baseline: { name: "jsdom parse of the final HTML", median: baseEps },
-    ratio: unstyledEps / baseEps,
-    note: `ours ${median(unstyled).toFixed(0)} ms`,
-    samples: unstyled,
-  });
-  rows.push({
-    name: "rebuild mobile-homepage (942 events) to the end",
-    unit: "events/s",
-    median: oursEps,
-    baseline: { name: "jsdom parse of the final HTML", median: baseEps },
-    ratio: oursEps / baseEps,
-    note: `ours ${median(ours).toFixed(0)} ms vs parse ${median(baseline).toFixed(0)} ms; ratio = ours/baseline events/s`,
-    samples: ours,
-  });
+  const baseline = { name: "jsdom parse of the final HTML", ms: baselineMs };
+  const per = (ms) => events / (ms / 1000);
+  rows.push(
+    timedRow({
+      name: "rebuild mobile-homepage, styles: false",
+      unit: "events/s",
+      ms: unstyled,
+      baseline,
+      per,
+      note: `ours ${median(unstyled).toFixed(0)} ms`,
+    }),
+    timedRow({
+      name: "rebuild mobile-homepage (942 events) to the end",
+      unit: "events/s",
+      ms: ours,
+      baseline,
+      per,
+      note: `ours ${median(ours).toFixed(0)} ms vs parse ${median(baselineMs).toFixed(0)} ms; ratio = ours/baseline events/s`,
+    }),
+  );
 }
 
 // 2. A generated 10-minute recording (one event per 50 ms), checked against its model.
@@ -75,17 +81,16 @@ const extra = {};
     1,
   );
   const baseline = await timeRuns(() => JSON.parse(json), 5, 1);
-  const oursEps = events.length / (median(ours) / 1000);
-  const baseEps = events.length / (median(baseline) / 1000);
-  rows.push({
-    name: `rebuild generated 10-min recording (${events.length} events)`,
-    unit: "events/s",
-    median: oursEps,
-    baseline: { name: "JSON.parse of the events", median: baseEps },
-    ratio: oursEps / baseEps,
-    note: `ours ${median(ours).toFixed(0)} ms (${((median(ours) / events.length) * 1000).toFixed(1)} ms/1000 events)`,
-    samples: ours,
-  });
+  rows.push(
+    timedRow({
+      name: `rebuild generated 10-min recording (${events.length} events)`,
+      unit: "events/s",
+      ms: ours,
+      baseline: { name: "JSON.parse of the events", ms: baseline },
+      per: (ms) => events.length / (ms / 1000),
+      note: `ours ${median(ours).toFixed(0)} ms (${((median(ours) / events.length) * 1000).toFixed(1)} ms/1000 events)`,
+    }),
+  );
 }
 
 // 3. Many small fixtures: one rebuild of a 108-event recording in the shared jsdom window,
@@ -105,53 +110,48 @@ const extra = {};
     3,
   );
   const unstyled = await timeRuns(() => rebuildDom(rec, { styles: false }).dispose(), 15, 3);
-  rows.push({
-    name: "rebuild local-docs, styles: false",
-    unit: "ms",
-    median: median(unstyled),
-    baseline: { name: "creating one fresh jsdom window", median: median(baseline) },
-    ratio: median(unstyled) / median(baseline),
-    note: `lower is better; ${(1000 / median(unstyled)).toFixed(0)} fixtures/s`,
-    samples: unstyled,
-  });
-  rows.push({
-    name: "rebuild local-docs (108 events), shared window",
-    unit: "ms",
-    median: median(ours),
-    baseline: { name: "creating one fresh jsdom window", median: median(baseline) },
-    ratio: median(ours) / median(baseline),
-    note: `lower is better; ${(1000 / median(ours)).toFixed(0)} fixtures/s`,
-    samples: ours,
-  });
+  const fresh = { name: "creating one fresh jsdom window", ms: baseline };
+  const row = (name, ms) =>
+    timedRow({
+      name,
+      unit: "ms",
+      ms,
+      baseline: fresh,
+      note: `lower is better; ${(1000 / median(ms)).toFixed(0)} fixtures/s`,
+    });
+  rows.push(
+    row("rebuild local-docs, styles: false", unstyled),
+    row("rebuild local-docs (108 events), shared window", ours),
+  );
 }
 
 // 4. The example fixture suite (msw, rebuild, re-drive in Chromium) vs vitest starting the same project
 //    with every test filtered out.
 {
   const vitest = (args) => {
-    const start = performance.now();
     const r = spawnSync("pnpm", ["exec", "vitest", "run", "--project", "shop", ...args], {
       cwd: REPO_ROOT,
       encoding: "utf8",
     });
     if (r.status !== 0 && !args.length) throw new Error(`example suite failed:\n${r.stdout}\n${r.stderr}`);
-    return performance.now() - start;
   };
-  const suite = [];
-  const empty = [];
-  for (let i = 0; i < 3; i++) {
-    suite.push(vitest([]));
-    empty.push(vitest(["-t", "__no_test_has_this_name__", "--passWithNoTests"]));
-  }
-  rows.push({
-    name: "example shop suite (8 tests, 5 re-drives in Chromium)",
-    unit: "ms",
-    median: median(suite),
-    baseline: { name: "vitest start of the same project, no tests", median: median(empty) },
-    ratio: median(suite) / median(empty),
-    note: "lower is better; wall time of `vitest run --project shop`",
-    samples: suite,
-  });
+  // In turns, so a busy spell on the shared machine slows both sides alike.
+  const { suite, empty } = await timeAlternating(
+    {
+      suite: () => vitest([]),
+      empty: () => vitest(["-t", "__no_test_has_this_name__", "--passWithNoTests"]),
+    },
+    { runs: 3, warmup: 0 },
+  );
+  rows.push(
+    timedRow({
+      name: "example shop suite (8 tests, 5 re-drives in Chromium)",
+      unit: "ms",
+      ms: suite,
+      baseline: { name: "vitest start of the same project, no tests", ms: empty },
+      note: "lower is better; wall time of `vitest run --project shop`",
+    }),
+  );
   extra.exampleSuiteMs = suite;
 }
 

@@ -25,7 +25,7 @@ export function capturedRecording(run: "A" | "B" = "A"): Recording {
     if (!body) continue;
     const decoded = decodeCaptureBody(new Uint8Array(body), {
       contentType: request.content_type,
-      query: request.query as unknown as Record<string, string>,
+      query: request.query,
     });
     const split = splitCaptureEvents(decoded.events);
     snapshots.push(...split.snapshots);

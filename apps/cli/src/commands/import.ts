@@ -12,7 +12,7 @@ import {
   openDataStore,
 } from "../shared.js";
 
-/** Files above this size, or more than one file, get a progress line. */
+/** Files above this size, or more than one file, get a progress line per file. */
 const LARGE_FILE_BYTES = 8 * 1024 * 1024;
 
 interface FileReport {
@@ -36,6 +36,11 @@ export const importCommand = defineCommand({
       description: "Refuse files larger than this many MB",
       default: "512",
     },
+    progress: {
+      type: "boolean",
+      description:
+        "Show progress inside each file (bytes read, events stored) on stderr even when it is not a terminal",
+    },
   },
   examples: ["replay-devkit import export.json", "replay-devkit import recordings/*.json --json"],
   async run(ctx, { options, positionals }) {
@@ -49,9 +54,12 @@ export const importCommand = defineCommand({
       }
     });
     const totalBytes = sizes.reduce((a, b) => a + b, 0);
+    // Steps inside a file redraw a terminal line; in logs they are only wanted on request, and
+    // --json callers are scripts that asked for data, not for a live display.
+    const inFile = options.progress || (ctx.stderr.isTTY === true && !options.json);
     const progress = new Progress(
       ctx.stderr,
-      positionals.length > 1 || sizes.some((s) => s > LARGE_FILE_BYTES),
+      inFile || positionals.length > 1 || sizes.some((s) => s > LARGE_FILE_BYTES),
     );
     const store = await openDataStore(ctx, options.data, "write");
     if (!store) throw new CliError("REPLAY_DEVKIT_INTERNAL", "the data store did not open");
@@ -64,13 +72,45 @@ export const importCommand = defineCommand({
         );
         const report: FileReport = { file };
         reports.push(report);
+        const label = `import ${index + 1}/${positionals.length} ${file}:`;
         try {
-          const result = await decodeFile(ctx, file, Math.min(maxBytes, DEFAULT_MAX_FILE_BYTES * 8));
+          const result = await decodeFile(
+            ctx,
+            file,
+            Math.min(maxBytes, DEFAULT_MAX_FILE_BYTES * 8),
+            inFile
+              ? {
+                  onRead: (done, total) =>
+                    progress.step(
+                      () => `${label} read ${formatBytes(done)} of ${formatBytes(total)}`,
+                      done === total,
+                    ),
+                  onDecode: (bytes) => progress.step(() => `${label} decoding ${formatBytes(bytes)}`, true),
+                }
+              : {},
+          );
           report.format = result.format;
           report.formatVersion = result.formatVersion;
-          report.imported = result.recordings.map((rec) => {
+          const recordings = result.recordings;
+          report.imported = recordings.map((rec, r) => {
+            const which = recordings.length > 1 ? ` recording ${r + 1}/${recordings.length}` : "";
+            const stored = (handled: number, total: number, force: boolean) =>
+              progress.step(
+                () => `${label}${which} stored ${handled}/${total} events`,
+                force || handled === total,
+              );
+            const onProgress = (handled: number, total: number) => stored(handled, total, false);
+            if (inFile)
+              stored(
+                0,
+                rec.windows.reduce((n, w) => n + w.events.length, 0),
+                true,
+              );
             try {
-              return store.importRecording(rec, { source: result.format });
+              return store.importRecording(
+                rec,
+                inFile ? { source: result.format, onProgress } : { source: result.format },
+              );
             } catch (error) {
               throw toCliError(error, file);
             }
