@@ -1,9 +1,7 @@
-import { defineCommand, parseIntegerOption } from "../command.js";
+import { defineCommand, parseIntegerOption, usageError } from "../command.js";
 import { toCliError } from "../errors.js";
 import { DATA_OPTION, JSON_OPTION, formatDuration, openDataStore } from "../shared.js";
 import type { RecordingSummary } from "@replay-devkit/store";
-
-const SORTS = ["newest", "oldest", "longest", "shortest", "updated"] as const;
 
 export const list = defineCommand({
   name: "list",
@@ -21,14 +19,26 @@ export const list = defineCommand({
     sort: {
       type: "string",
       valueName: "order",
-      description: "newest, oldest, longest, shortest or updated",
-      choices: SORTS,
+      description:
+        "newest, oldest, longest, shortest, updated, or FIELD:asc|desc (startTime, durationMs, activeMs, firstUrl, distinctId, clickCount, keypressCount, consoleErrorCount, sizeBytes, updatedAt)",
       default: "newest",
     },
   },
-  examples: ["replay-devkit list", "replay-devkit list --json --url /checkout"],
+  examples: [
+    "replay-devkit list",
+    "replay-devkit list --json --url /checkout",
+    "replay-devkit list --sort consoleErrorCount:desc",
+  ],
   async run(ctx, { options }) {
     const limit = parseIntegerOption(list, "limit", options.limit, 1, 1000);
+    // The store owns the orders it can run; loaded lazily so other commands start without SQLite.
+    const { RECORDING_SORTS } = await import("@replay-devkit/store");
+    const sort = RECORDING_SORTS.find((s) => s === options.sort);
+    if (sort === undefined)
+      throw usageError(
+        list,
+        `--sort must be one of ${RECORDING_SORTS.join(", ")}; got ${JSON.stringify(options.sort)}`,
+      );
     const store = await openDataStore(ctx, options.data, "read");
     let result: { recordings: RecordingSummary[]; total: number } = {
       recordings: [],
@@ -38,7 +48,7 @@ export const list = defineCommand({
       try {
         result = store.listRecordings({
           limit,
-          sort: options.sort as (typeof SORTS)[number],
+          sort,
           ...(options.url ? { url: options.url } : {}),
         });
       } catch (error) {

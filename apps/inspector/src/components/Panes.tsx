@@ -456,6 +456,11 @@ export function FindingsPane({
           Showing {report.findings.length} of {report.total} findings.
         </div>
       )}
+      {report?.notes.map((note) => (
+        <div key={note} className="notice" data-testid="findings-note">
+          {note}
+        </div>
+      ))}
       {findings?.map((f, i) => (
         <div
           key={i}

@@ -92,6 +92,8 @@ export interface FindingReport {
   findings: Finding[];
   /** All findings, including any the server left out of the list. */
   total: number;
+  /** Checks the scan could not make (e.g. a recorded maskTextSelector it cannot evaluate). */
+  notes: string[];
 }
 
 export type ExportFormat = "posthog" | "rrweb" | "bundle" | "har";
@@ -280,7 +282,10 @@ export function parseFindings(value: unknown): FindingReport {
     });
   }
   const totals = isObject(value.totals) ? value.totals : {};
-  return { findings: out, total: num(totals.findings, out.length) };
+  const notes = Array.isArray(value.notes)
+    ? value.notes.filter((n): n is string => typeof n === "string")
+    : [];
+  return { findings: out, total: num(totals.findings, out.length), notes };
 }
 
 export function parseStreamMessage(eventName: string, data: string): StreamMessage | null {
