@@ -119,10 +119,12 @@ describe("response checks", () => {
         },
         { detector: "jwt", location: "nowhere" },
       ],
-      notes: ["The recording's maskTextSelector \"li:hover\" was not checked for masking.", 7],
+      notes: ['The recording\'s maskTextSelector "li:hover" was not checked for masking.', 7],
     });
     expect(report.total).toBe(3);
-    expect(report.notes).toEqual(["The recording's maskTextSelector \"li:hover\" was not checked for masking."]);
+    expect(report.notes).toEqual([
+      'The recording\'s maskTextSelector "li:hover" was not checked for masking.',
+    ]);
     expect(report.findings).toEqual([
       {
         detector: "email",
