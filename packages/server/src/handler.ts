@@ -288,7 +288,10 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
       );
     } catch (thrown) {
       const error = toHttpError(thrown);
-      if (error.status >= 500)
+      // 503 is expected back-pressure (export queue full, shutting down): one line, no stack.
+      if (error.status === 503)
+        resolved.log(`replay-devkit: ${req.method} ${req.url}: ${error.code}: ${error.message}`);
+      else if (error.status >= 500)
         resolved.log(`replay-devkit: ${req.method} ${req.url}: ${describeCause(thrown)}`);
       if (res.headersSent) res.destroy();
       else sendError(res, error);

@@ -367,8 +367,10 @@ await import(${JSON.stringify(pathToFileURL(WORKER_ENTRY).href)});
 
   it("refuses exports beyond the queue with 503 BUSY and Retry-After, then serves the held ones", async () => {
     const { dir, store, dbFile } = setup();
+    const logs: string[] = [];
     const worker = await bind(store, {
       exportWorkers: { threads: 1, queue: 1, entry: controllableEntry(dir) },
+      log: (line) => logs.push(line),
     });
     cleanups.push(() => worker.close());
     await seedSimple(worker, "hold-1");
@@ -381,6 +383,12 @@ await import(${JSON.stringify(pathToFileURL(WORKER_ENTRY).href)});
     expect(refused.status).toBe(503);
     expect(refused.headers["retry-after"]).toBe("2");
     expect(refused.json()).toMatchObject({ error: { code: "BUSY" } });
+    // Back-pressure is logged as one line, not as a crash with a stack trace.
+    const busyLines = logs.filter((line) => line.includes("BUSY"));
+    expect(busyLines).toEqual([
+      expect.stringMatching(/^replay-devkit: GET \/api\/recordings\/s2\/export\?format=har: BUSY: /),
+    ]);
+    expect(busyLines[0]).not.toContain("\n    at ");
     // Ingest still answers while the only worker is blocked.
     const ingest = await raw(worker, "POST", "/api/rrweb/s3", { body: JSON.stringify([META]) });
     expect(ingest.status).toBe(200);
