@@ -83,3 +83,13 @@ export {
 export type { SearchParamsLike } from "./platform.js";
 export { JsonlDecoder, type JsonlValue } from "./jsonl.js";
 export { MAX_JSON_DEPTH } from "./json.js";
+export {
+  NodeMirror,
+  isVolatileId,
+  isVolatileClass,
+  cssIdentEscape,
+  cssStringEscape,
+  TEST_ID_ATTRIBUTES,
+  type MirrorNode,
+} from "./mirror.js";
+export { recordingMarkers, type RecordingMarker } from "./markers.js";

@@ -3,11 +3,10 @@ import {
   computeMetadata,
   consoleEntries,
   EventType,
-  IncrementalSource,
   isCodecError,
-  MouseInteractions,
   networkEntries,
   readRecordingFile,
+  recordingMarkers,
   toHar,
   type CaptureEvent,
   type ConsoleEntry,
@@ -82,15 +81,6 @@ export interface Marker extends Moment {
  */
 export interface LocatedEvent extends Moment {
   event: RrwebEvent;
-}
-
-function dataOf(event: RrwebEvent): Record<string, unknown> {
-  const data = (event as { data?: unknown }).data;
-  return typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {};
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
 /**
@@ -321,79 +311,7 @@ export class LoadedRecording {
   }
 
   #buildMarkers(): Marker[] {
-    const out: Marker[] = [];
-    for (const w of this.recording.windows) {
-      const tracksFocus = w.events.some((e) => {
-        const d = dataOf(e);
-        return d.source === IncrementalSource.MouseInteraction && d.type === MouseInteractions.Focus;
-      });
-      let focused: number | undefined;
-      w.events.forEach((event, eventIndex) => {
-        const base = {
-          windowId: w.windowId,
-          eventIndex,
-          timestamp: event.timestamp,
-          offsetMs: event.timestamp - this.startTime,
-        };
-        const data = dataOf(event);
-        if (event.type === EventType.Meta) {
-          out.push({
-            ...base,
-            kind: "page",
-            href: typeof data.href === "string" ? data.href : "",
-            ...(num(data.width) !== undefined ? { width: num(data.width) } : {}),
-            ...(num(data.height) !== undefined ? { height: num(data.height) } : {}),
-          });
-          return;
-        }
-        if (event.type !== EventType.IncrementalSnapshot) return;
-        const id = num(data.id);
-        switch (data.source) {
-          case IncrementalSource.MouseInteraction:
-            if (data.type === MouseInteractions.Focus) focused = id;
-            else if (data.type === MouseInteractions.Blur && focused === id) focused = undefined;
-            if (data.type === MouseInteractions.Click || data.type === MouseInteractions.TouchEnd) {
-              if (data.type === MouseInteractions.TouchEnd && out.at(-1)?.kind === "click") return;
-              out.push({
-                ...base,
-                kind: "click",
-                ...(id !== undefined ? { nodeId: id } : {}),
-                ...(num(data.x) !== undefined ? { x: num(data.x) } : {}),
-                ...(num(data.y) !== undefined ? { y: num(data.y) } : {}),
-              });
-            }
-            return;
-          case IncrementalSource.Input:
-            out.push({
-              ...base,
-              kind: "input",
-              ...(id !== undefined ? { nodeId: id } : {}),
-              ...(typeof data.text === "string" ? { text: data.text } : {}),
-              ...(typeof data.isChecked === "boolean" ? { isChecked: data.isChecked } : {}),
-              ...(tracksFocus ? { programmatic: id !== focused } : {}),
-            });
-            return;
-          case IncrementalSource.Scroll:
-            out.push({
-              ...base,
-              kind: "scroll",
-              ...(id !== undefined ? { nodeId: id } : {}),
-              ...(num(data.x) !== undefined ? { x: num(data.x) } : {}),
-              ...(num(data.y) !== undefined ? { y: num(data.y) } : {}),
-            });
-            return;
-          case IncrementalSource.ViewportResize:
-            out.push({
-              ...base,
-              kind: "resize",
-              ...(num(data.width) !== undefined ? { width: num(data.width) } : {}),
-              ...(num(data.height) !== undefined ? { height: num(data.height) } : {}),
-            });
-            return;
-        }
-      });
-    }
-    return out.sort((a, b) => a.timestamp - b.timestamp);
+    return recordingMarkers(this.recording, this.startTime);
   }
 }
 

@@ -1,19 +1,7 @@
-/** Ids and classes that build tools or frameworks generate; they change between builds and sessions. */
-const VOLATILE_ID =
-  /^(?::r[0-9a-z]+:|«r[0-9a-z]+»|react-|radix-|headlessui-|mui-|ember\d|__next|rc_|[0-9])|[0-9a-f]{8,}|\d{4,}/i;
-const VOLATILE_CLASS =
-  /^(?:css-[0-9a-z]+|sc-[0-9a-z]+|jsx-\d+|emotion-|svelte-[0-9a-z]+|_[0-9a-z]{5,}|.*__[0-9a-z]{5}$|.*[_-][0-9a-z]*\d[0-9a-z]*$)/i;
+import { isVolatileClass, isVolatileId } from "@replay-devkit/codec";
 
-/** Whether an id looks generated (React `:r1:`, uuids, long numbers, ...). @see stableSelector */
-export function isVolatileId(id: string): boolean {
-  return VOLATILE_ID.test(id);
-}
-
-/** Whether a class name looks hashed (CSS modules, emotion, styled-components, ...). @see stableSelector */
-export function isVolatileClass(name: string): boolean {
-  // `:hover`-style classes are added by rrweb's replayer, not by the app.
-  return name.startsWith(":") || VOLATILE_CLASS.test(name);
-}
+// The volatility rules live in the codec so that the CLI's node mirror picks the same selectors.
+export { isVolatileClass, isVolatileId };
 
 function cssEscape(value: string): string {
   return value.replace(/["\\]/g, "\\$&");
