@@ -14,7 +14,7 @@ export const EXIT = Object.freeze({
   INVALID_INPUT: 4,
   /** `dev`: the port is taken by another program. */
   PORT_IN_USE: 5,
-  /** `scan`: more privacy findings than `--max-findings` allows. */
+  /** A CI check failed: `scan` found more than `--max-findings`, or `profile` is over `--budget`. */
   FINDINGS: 6,
 });
 
@@ -31,6 +31,7 @@ export type CliErrorCode =
   | "REPLAY_DEVKIT_PORT_IN_USE"
   | "REPLAY_DEVKIT_DATABASE"
   | "REPLAY_DEVKIT_FINDINGS"
+  | "REPLAY_DEVKIT_OVER_BUDGET"
   | "REPLAY_DEVKIT_IO"
   | "REPLAY_DEVKIT_MISSING_ASSETS"
   | "REPLAY_DEVKIT_INTERNAL";
@@ -47,6 +48,7 @@ export const EXIT_FOR_CODE: Readonly<Record<CliErrorCode, ExitCode>> = Object.fr
   REPLAY_DEVKIT_PORT_IN_USE: EXIT.PORT_IN_USE,
   REPLAY_DEVKIT_DATABASE: EXIT.FAILURE,
   REPLAY_DEVKIT_FINDINGS: EXIT.FINDINGS,
+  REPLAY_DEVKIT_OVER_BUDGET: EXIT.FINDINGS,
   REPLAY_DEVKIT_IO: EXIT.FAILURE,
   REPLAY_DEVKIT_MISSING_ASSETS: EXIT.FAILURE,
   REPLAY_DEVKIT_INTERNAL: EXIT.FAILURE,

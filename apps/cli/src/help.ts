@@ -51,7 +51,10 @@ export function mainHelp(commands: readonly Command<OptionSpecs>[], version: str
     [String(EXIT.NOT_FOUND), "recording or file not found"],
     [String(EXIT.INVALID_INPUT), "invalid input file (corrupt, truncated, too large, unknown format)"],
     [String(EXIT.PORT_IN_USE), "port in use by another program"],
-    [String(EXIT.FINDINGS), "privacy findings over the allowed number"],
+    [
+      String(EXIT.FINDINGS),
+      "privacy findings, recording cost over the allowed limit, or capture-doctor errors",
+    ],
   ];
   return [
     `replay-devkit ${version}: local session replay for PostHog and rrweb`,

@@ -2,18 +2,22 @@ import type { Command, OptionSpecs } from "./command.js";
 import { convert } from "./commands/convert.js";
 import { deleteCommand } from "./commands/delete.js";
 import { dev } from "./commands/dev.js";
+import { doctor } from "./commands/doctor.js";
 import { exportCommand } from "./commands/export.js";
 import { fixture } from "./commands/fixture.js";
 import { importCommand } from "./commands/import.js";
 import { list } from "./commands/list.js";
+import { profile } from "./commands/profile.js";
 import { prune } from "./commands/prune.js";
 import { scan } from "./commands/scan.js";
 import { show } from "./commands/show.js";
+import { timeline } from "./commands/timeline.js";
 import { validate } from "./commands/validate.js";
 
 /** Every command, in the order help lists them. */
 export const COMMANDS: readonly Command<OptionSpecs>[] = [
   dev,
+  doctor,
   list,
   show,
   importCommand,
@@ -22,6 +26,8 @@ export const COMMANDS: readonly Command<OptionSpecs>[] = [
   validate,
   fixture,
   scan,
+  timeline,
+  profile,
   deleteCommand,
   prune,
 ] as unknown as readonly Command<OptionSpecs>[];

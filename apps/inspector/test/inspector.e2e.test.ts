@@ -101,6 +101,47 @@ describe("inspector in Chromium against the devkit server", () => {
     }
   });
 
+  it("shows the capture doctor's findings above an empty list, and only errors once recordings exist", async () => {
+    const fresh = await startDevkit();
+    try {
+      const headless =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36";
+      const desktop =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+      // What posthog-js's first request looks like from a headless browser, and from a normal
+      // browser, both on localhost pages.
+      for (const [ua, origin] of [
+        [headless, "http://localhost:3000"],
+        [desktop, "http://localhost:4000"],
+      ] as const) {
+        const res = await fetch(`${fresh.baseUrl}/array/phc_e2e/config.js`, {
+          headers: { "user-agent": ua, origin },
+        });
+        expect(res.status).toBe(200);
+      }
+      const page = await context.newPage();
+      await page.goto(`${fresh.baseUrl}/`);
+      const panel = page.getByTestId("doctor");
+      await panel.waitFor();
+      await page.getByTestId("empty-state").waitFor();
+      const bot = panel.locator('[data-code="BOT_USER_AGENT"]');
+      await expect.poll(() => bot.textContent()).toMatch(/looks like a bot.*opt_out_useragent_filter/);
+      await expect.poll(() => panel.textContent()).toContain("http://localhost:3000 (HeadlessChrome 156)");
+      await expect.poll(() => panel.textContent()).toContain("http://localhost:4000 (Chrome 156)");
+      await expect.poll(() => panel.locator('[data-code="LOCALHOST_NO_NETWORK"]').count()).toBe(2);
+      await page.screenshot({ path: join(RESULTS_DIR, "doctor-empty.png"), fullPage: true });
+
+      // With recordings listed, only the client with an error stays (the live update refreshes it).
+      await postCaptureRun(fresh.baseUrl, "A");
+      await page.getByTestId("recordings").waitFor();
+      await expect.poll(() => panel.textContent()).not.toContain("http://localhost:4000");
+      expect(await panel.textContent()).toContain("http://localhost:3000 (HeadlessChrome 156)");
+      await page.close();
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it("lists the recordings with their metadata", async () => {
     const page = await open("/");
     const rowA = page.locator(`tr[data-recording-id="${sessionA.sessionId}"]`);

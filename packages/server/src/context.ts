@@ -5,6 +5,7 @@ import type { ServerLimits } from "./http.js";
 import type { AccessPolicy } from "./access.js";
 import type { IngestQueue } from "./ingest-queue.js";
 import type { ExportPool } from "./export-pool.js";
+import type { Doctor } from "./doctor.js";
 
 export interface ServerState {
   /** Open server-sent-event responses, ended on shutdown. */
@@ -17,6 +18,8 @@ export interface ServerState {
   readonly ingest: IngestQueue;
   /** Renders exports and privacy scans off the event loop (or inline for in-memory stores). */
   readonly exports: ExportPool;
+  /** What each posthog-js client's requests say about why recordings may be missing (GET /api/doctor). */
+  readonly doctor: Doctor;
 }
 
 export interface ResolvedOptions {

@@ -26,6 +26,9 @@ import { IngestQueue } from "./ingest-queue.js";
 import { ExportPool, findWorkerEntry, type ExportPoolStats } from "./export-pool.js";
 import { availableParallelism } from "node:os";
 import { ROUTES, inspectorStatic } from "./routes/index.js";
+import { Doctor, type Diagnostic, type DoctorOptions, type ObservedRequest } from "./doctor.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 export interface HandlerOptions {
   store: Store;
@@ -64,6 +67,14 @@ export interface HandlerOptions {
    * meanwhile. In-memory stores always render inline.
    */
   exportWorkers?: ExportWorkerOptions;
+  /**
+   * Called once per client and finding code when the capture doctor notices something new (a
+   * headless user agent, a localhost page, a recording that never started...). The same findings
+   * are served at `GET /api/doctor`. The server never prints them itself.
+   */
+  onDiagnostic?: (diagnostic: Diagnostic) => void;
+  /** Bounds and timing of the capture doctor. */
+  doctor?: DoctorOptions;
 }
 
 export interface ExportWorkerOptions {
@@ -198,6 +209,7 @@ function resolveOptions(options: HandlerOptions): ResolvedOptions {
  */
 export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
   const resolved = resolveOptions(options);
+  const doctor = createDoctor(resolved, options);
   const pool = createExportPool(resolved, options.exportWorkers);
   const state: ServerState = {
     streams: new Set(),
@@ -206,8 +218,17 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
     rejectedEvents: 0,
     ingest: new IngestQueue(resolved.store),
     exports: pool,
+    doctor,
   };
   let inFlight = 0;
+  // Diagnostics are a side channel: a bug there must never cost an upload its answer.
+  const observe = (request: ObservedRequest) => {
+    try {
+      doctor.request(request);
+    } catch (error) {
+      resolved.log(`replay-devkit: the capture doctor failed: ${describeCause(error)}`);
+    }
+  };
 
   let compactTimer: NodeJS.Timeout | null = null;
   const compactIdleMs = options.compactIdleMs === undefined ? 10 * 60_000 : options.compactIdleMs;
@@ -227,6 +248,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader("x-replay-devkit", resolved.version);
+    let observed: { route: string; pathname: string; query: URLSearchParams } | null = null;
     try {
       const method = (req.method ?? "GET").toUpperCase();
       const { pathname, query, segments } = parseTarget(req.url ?? "/");
@@ -268,7 +290,9 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
           continue;
         }
         const ctx: RouteContext = { req, res, segments, pathname, query, params, options: resolved, state };
+        observed = { route: route.name, pathname, query };
         await route.handler(ctx);
+        observe({ headers: req.headers, ...observed, status: res.statusCode });
         return;
       }
       if (allowed.size > 0) {
@@ -288,6 +312,8 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
       );
     } catch (thrown) {
       const error = toHttpError(thrown);
+      if (observed !== null)
+        observe({ headers: req.headers, ...observed, status: error.status, message: error.message });
       // 503 is expected back-pressure (export queue full, shutting down): one line, no stack.
       if (error.status === 503)
         resolved.log(`replay-devkit: ${req.method} ${req.url}: ${error.code}: ${error.message}`);
@@ -333,6 +359,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
     close: {
       value: () => {
         state.closed = true;
+        state.doctor.close();
         pool.close();
         if (compactTimer) clearInterval(compactTimer);
         compactTimer = null;
@@ -384,6 +411,54 @@ function createExportPool(resolved: ResolvedOptions, options: ExportWorkerOption
     maxHeapMb: options.maxHeapMb,
     log: resolved.log,
   });
+}
+
+function createDoctor(resolved: ResolvedOptions, options: HandlerOptions): Doctor {
+  const doctorOptions = options.doctor ?? {};
+  const check = (name: string, value: number | undefined, min: number, max: number) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
+      throw new HttpError(
+        "INVALID_OPTIONS",
+        `doctor.${name} must be an integer from ${min} to ${max}, got ${String(value)}.`,
+      );
+  };
+  check("maxClients", doctorOptions.maxClients, 1, 10_000);
+  check("recordingGraceMs", doctorOptions.recordingGraceMs, 1, 24 * 3_600_000);
+  if (options.onDiagnostic !== undefined && typeof options.onDiagnostic !== "function")
+    throw new HttpError("INVALID_OPTIONS", "onDiagnostic must be a function.");
+  const recording = resolved.remote.config.sessionRecording as Record<string, unknown> | false;
+  const sampleRate = recording === false ? null : Number(recording.sampleRate ?? Number.NaN);
+  const minimum = recording === false ? null : recording.minimumDurationMilliseconds;
+  const triggers = (key: string) =>
+    recording !== false && Array.isArray(recording[key]) && (recording[key] as unknown[]).length > 0;
+  return new Doctor(
+    {
+      recordingEnabled: recording !== false,
+      sampleRate: sampleRate !== null && Number.isFinite(sampleRate) ? sampleRate : null,
+      minimumDurationMs: typeof minimum === "number" && minimum > 0 ? minimum : null,
+      hasTriggers: triggers("urlTriggers") || triggers("eventTriggers"),
+      servedSdkVersion: servedSdkVersion(resolved.posthogJsDir),
+      maxBodyBytes: resolved.limits.maxBodyBytes,
+      maxDecompressedBytes: resolved.limits.maxDecompressedBytes,
+    },
+    doctorOptions,
+    options.onDiagnostic ?? null,
+    resolved.log,
+  );
+}
+
+/** posthog-js's version from the package.json next to the served `dist`, when there is one. */
+function servedSdkVersion(posthogJsDir: string | null): string | null {
+  if (posthogJsDir === null) return null;
+  try {
+    const pkg = JSON.parse(readFileSync(join(posthogJsDir, "..", "package.json"), "utf8")) as {
+      name?: unknown;
+      version?: unknown;
+    };
+    return pkg.name === "posthog-js" && typeof pkg.version === "string" ? pkg.version : null;
+  } catch {
+    return null;
+  }
 }
 
 function describeCause(error: unknown): string {

@@ -11,3 +11,14 @@ export type { RecordingConfig, UrlTrigger } from "./remote-config.js";
 export { ROUTES } from "./routes/index.js";
 export type { Route, RouteContext, RouteHandler } from "./context.js";
 export { DEFAULT_ALLOWED_ORIGINS } from "./access.js";
+export { BOT_UA_MARKERS, botMarker, browserName } from "./user-agent.js";
+export type {
+  Diagnostic,
+  DiagnosticCode,
+  DiagnosticFinding,
+  DiagnosticSeverity,
+  DoctorClient,
+  DoctorClientInfo,
+  DoctorOptions,
+  DoctorReport,
+} from "./doctor.js";

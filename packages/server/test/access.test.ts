@@ -110,6 +110,7 @@ describe("the JSON API refuses other origins", () => {
       "/api/recordings/r1/findings",
       "/api/recordings/r1/posthog-events",
       "/api/stream",
+      "/api/doctor",
     ]) {
       expectRefused(await raw(server, "GET", path, { headers: { origin: EVIL } }), "FORBIDDEN_ORIGIN");
     }
@@ -247,6 +248,7 @@ describe("DNS rebinding", () => {
     for (const [method, path] of [
       ["GET", "/api/recordings"],
       ["GET", "/api/recordings/r1/export?format=posthog"],
+      ["GET", "/api/doctor"],
       ["DELETE", "/api/recordings/r1"],
       ["GET", "/"],
       ["GET", "/recording"],

@@ -32,6 +32,7 @@ import {
   type MetaEvents,
 } from "./e2e/checks.js";
 import type { DrivenSession } from "./e2e/drive.js";
+import type { DoctorReport } from "../src/index.js";
 import { caseName, launchE2eBrowser, recordSession, type E2eCase } from "./e2e/session.js";
 
 const CASE_TIMEOUT_MS = 150_000;
@@ -134,6 +135,16 @@ describe("older posthog-js generations in Chromium against the devkit server", (
         const windowEvents = await checkEvents(api, driven, run.generation.metaEvents);
         await checkPosthogEvents(api, driven, version);
         await checkExports(api, driven, recording, windowEvents);
+        // The doctor names the old generation, sees the recording, and finds nothing broken; a core
+        // that lazy-loaded the devkit's newer recorder gets the version-mismatch warning.
+        const { body } = await api.getJson("/api/doctor");
+        const report = body as DoctorReport;
+        const client = report.clients.find((c) => c.sdkVersion === version);
+        expect(client, JSON.stringify(report).slice(0, 1000)).toBeDefined();
+        const codes: string[] = client!.findings.map((f) => f.code);
+        expect(codes).toEqual(expect.arrayContaining(["LEGACY_SDK", "RECORDING_OK"]));
+        expect(client!.findings.filter((f) => f.severity === "error")).toEqual([]);
+        expect(codes.includes("SDK_VERSION_MISMATCH")).toBe(run.variant === "core");
       });
     },
     CASE_TIMEOUT_MS,

@@ -5,7 +5,8 @@
 //   snippet: a stub loads <api_host>/static/array.js, which lazy-loads the recorder from the devkit.
 // The old generations run through the same harness and checks in e2e-posthog-generations.test.ts.
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DoctorReport } from "../src/index.js";
 import { LATEST_SDK, POSTHOG_JS_VERSION, type LoadVariant } from "./e2e/app-server.js";
 import {
   checkEvents,
@@ -51,6 +52,14 @@ describe("real posthog-js in Chromium against the devkit server", () => {
         const windowEvents = await checkEvents(api, driven);
         await checkPosthogEvents(api, driven, POSTHOG_JS_VERSION);
         await checkExports(api, driven, recording, windowEvents);
+        // The capture doctor sees a healthy setup: a recording, and no error or warning to act on.
+        const { status, body } = await api.getJson("/api/doctor");
+        expect(status).toBe(200);
+        const report = body as DoctorReport;
+        const findings = report.clients.flatMap((c) => c.findings);
+        expect(findings.filter((f) => f.severity === "error" || f.severity === "warning")).toEqual([]);
+        expect(findings.map((f) => f.code)).toContain("RECORDING_OK");
+        expect(report.clients.map((c) => c.sdkVersion)).toContain(POSTHOG_JS_VERSION);
       });
     },
     VARIANT_TIMEOUT_MS,

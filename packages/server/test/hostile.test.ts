@@ -328,3 +328,36 @@ describe("methods, routes and queries", () => {
     expectRefused(await raw(server, "GET", path), 400, "INVALID_QUERY");
   });
 });
+
+describe("the capture doctor under hostile traffic", () => {
+  it("stays bounded while every request claims a new browser, and keeps answering", async () => {
+    // Under node:http's 16 KiB header cap, far over what the doctor keeps.
+    const huge = "x".repeat(7_000);
+    for (let i = 0; i < 120; i++) {
+      const res = await raw(server, "GET", "/array/phc_x/config.js", {
+        headers: {
+          "user-agent": `${huge} HeadlessChrome/${i}`,
+          origin: i % 2 === 0 ? `http://localhost:${1000 + i}` : "javascript:alert(1)",
+          referer: "not a url at all",
+          "sec-ch-ua": huge,
+        },
+      });
+      expect(res.status).toBe(200);
+    }
+    const res = await raw(server, "GET", "/api/doctor");
+    expect(res.status).toBe(200);
+    const report = res.json<{
+      clients: { origin: string | null; userAgent: string | null; findings: { code: string }[] }[];
+      evictedClients: number;
+    }>();
+    expect(report.clients.length).toBeLessThanOrEqual(50);
+    expect(report.evictedClients).toBeGreaterThan(0);
+    // 50 clients with clipped user agents: the report cannot grow with what attackers send.
+    expect(res.body.length).toBeLessThan(50 * 5_000);
+    for (const client of report.clients) {
+      expect(client.userAgent!.length).toBeLessThanOrEqual(301);
+      expect(client.origin === null || client.origin.startsWith("http://localhost:")).toBe(true);
+      expect(client.findings.map((f) => f.code)).toContain("BOT_USER_AGENT");
+    }
+  });
+});

@@ -6,8 +6,29 @@ import { CliError, toCliError } from "../errors.js";
 import { probeHealth } from "../probe.js";
 import { DATA_OPTION } from "../shared.js";
 import { setupText } from "../snippet.js";
-import type { Listening } from "@replay-devkit/server";
+import type { Diagnostic, Listening } from "@replay-devkit/server";
 import type { Store } from "@replay-devkit/store";
+
+// The SDK version is already in every line's label; its own finding would only repeat it.
+const QUIET_CODES = new Set(["SDK_VERSION"]);
+const MAX_REMEMBERED = 2000;
+
+/**
+ * Prints each capture-doctor finding once, as it happens. The server already reports a code once
+ * per client; remembering here too keeps a client that was forgotten and came back from repeating.
+ */
+export function diagnosticPrinter(stderr: { write(chunk: string): void }): (d: Diagnostic) => void {
+  const printed = new Set<string>();
+  return ({ client, finding }) => {
+    if (QUIET_CODES.has(finding.code)) return;
+    const key = `${client.id} ${finding.code}`;
+    if (printed.has(key)) return;
+    if (printed.size >= MAX_REMEMBERED) printed.clear();
+    printed.add(key);
+    const fix = finding.fix ? ` — ${finding.fix}` : "";
+    stderr.write(`doctor: ${client.label}: ${finding.message}${fix}\n`);
+  };
+}
 
 function urlFor(host: string, port: number): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -48,6 +69,7 @@ export const dev = defineCommand({
       if (probe.kind === "replay-devkit") {
         const url = urlFor(host, port);
         ctx.stderr.write(`replay-devkit ${probe.version} is already running at ${url}; using it.\n`);
+        ctx.stderr.write("Its capture doctor's findings: `replay-devkit doctor`.\n");
         ctx.stdout.write(`${url}\n`);
         return;
       }
@@ -97,7 +119,13 @@ export const dev = defineCommand({
     const done = new Promise<void>((resolve) => (stopped = resolve));
     let listening: Listening;
     try {
-      const handler = createHandler({ store, version: cliVersion(), staticDirs, log });
+      const handler = createHandler({
+        store,
+        version: cliVersion(),
+        staticDirs,
+        log,
+        onDiagnostic: diagnosticPrinter(ctx.stderr),
+      });
       // listen() itself warns when the host is not loopback.
       listening = await listen(handler, { port, host, log, onSignalShutdown: () => stopped() });
     } catch (error) {
@@ -117,6 +145,9 @@ export const dev = defineCommand({
         (posthogJs ? `  posthog-js ${posthogJsVersion() ?? "?"} served at ${url}/static/\n` : ""),
     );
     ctx.stderr.write(setupText(url));
+    ctx.stderr.write(
+      "\nThe capture doctor names what stops a recording as it sees it, on `doctor:` lines below;\n`replay-devkit doctor` prints the whole checklist.\n",
+    );
     ctx.stderr.write("\nPress Ctrl-C to stop.\n");
     ctx.stdout.write(`${url}\n`);
     await done;

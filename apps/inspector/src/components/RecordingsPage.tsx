@@ -5,6 +5,7 @@ import type { ListQuery, RecordingList } from "../lib/api";
 import { api } from "../lib/api";
 import { COLUMNS, serverSort, type SortKey } from "../lib/list";
 import { formatBytes, formatDuration } from "../lib/timeline";
+import { DoctorPanel } from "./DoctorPanel";
 import { EmptyState } from "./EmptyState";
 import { ImportControl } from "./ImportControl";
 import { AUTO_SCAN_MAX_BYTES, useFindingCounts } from "./useFindingCounts";
@@ -207,6 +208,8 @@ export function RecordingsPage() {
         </form>
 
         {error && <div className="error-box">{error}</div>}
+
+        <DoctorPanel reloadKey={reloadKey} empty={data?.total === 0 && !filtersActive} />
 
         {data && data.total === 0 && !filtersActive ? (
           <EmptyState />

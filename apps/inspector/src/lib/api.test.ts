@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   InspectorError,
+  parseDoctorReport,
   parseEventsPage,
   parseFindings,
   parsePosthogEvents,
@@ -152,5 +153,41 @@ describe("response checks", () => {
     });
     expect(parseStreamMessage("message", "{not json")).toBeNull();
     expect(parseStreamMessage("ping", '{"id":"a"}')).toBeNull();
+  });
+});
+
+describe("parseDoctorReport", () => {
+  it("keeps clients and findings it can show, and drops malformed ones", () => {
+    const report = parseDoctorReport({
+      clients: [
+        {
+          id: "a1",
+          label: "http://localhost:3000 (HeadlessChrome 156)",
+          findings: [
+            {
+              code: "BOT_USER_AGENT",
+              severity: "error",
+              message: "looks like a bot",
+              fix: "use a desktop UA",
+            },
+            { code: "WEIRD", severity: "fatal", message: "unknown severity" },
+            { code: "SDK_VERSION", severity: "info", message: "posthog-js 1.449.2", fix: null },
+          ],
+        },
+        { id: "b2", findings: [] },
+        "junk",
+      ],
+    });
+    expect(report.clients).toEqual([
+      {
+        id: "a1",
+        label: "http://localhost:3000 (HeadlessChrome 156)",
+        findings: [
+          { code: "BOT_USER_AGENT", severity: "error", message: "looks like a bot", fix: "use a desktop UA" },
+          { code: "SDK_VERSION", severity: "info", message: "posthog-js 1.449.2", fix: null },
+        ],
+      },
+    ]);
+    expect(() => parseDoctorReport({ nope: true })).toThrow(InspectorError);
   });
 });

@@ -381,6 +381,50 @@ async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
   }
 }
 
+export type DoctorSeverity = "error" | "warning" | "info" | "ok";
+
+export interface DoctorFinding {
+  code: string;
+  severity: DoctorSeverity;
+  message: string;
+  fix: string | null;
+}
+
+/** One app in one browser, as the capture doctor keys it (page origin + user agent). */
+export interface DoctorClient {
+  id: string;
+  label: string;
+  findings: DoctorFinding[];
+}
+
+export interface DoctorReport {
+  clients: DoctorClient[];
+}
+
+const DOCTOR_SEVERITIES: readonly string[] = ["error", "warning", "info", "ok"];
+
+/** `GET /api/doctor`; findings with an unknown severity are dropped rather than shown wrongly. */
+export function parseDoctorReport(value: unknown): DoctorReport {
+  if (!isObject(value) || !Array.isArray(value.clients)) return bad("doctor report");
+  const clients: DoctorClient[] = [];
+  for (const item of value.clients) {
+    if (!isObject(item) || !Array.isArray(item.findings)) continue;
+    const label = str(item.label);
+    const id = str(item.id);
+    if (label === null || id === null) continue;
+    const findings: DoctorFinding[] = [];
+    for (const f of item.findings) {
+      if (!isObject(f) || !DOCTOR_SEVERITIES.includes(String(f.severity))) continue;
+      const code = str(f.code);
+      const message = str(f.message);
+      if (code === null || message === null) continue;
+      findings.push({ code, severity: f.severity as DoctorSeverity, message, fix: str(f.fix) });
+    }
+    clients.push({ id, label, findings });
+  }
+  return { clients };
+}
+
 const enc = encodeURIComponent;
 
 export const api = {
@@ -489,5 +533,15 @@ export const api = {
 
   streamUrl(): string {
     return apiUrl("/api/stream");
+  },
+
+  /** The capture doctor's findings; null from a server that predates it. */
+  async doctor(signal?: AbortSignal): Promise<DoctorReport | null> {
+    try {
+      return parseDoctorReport(await getJson(apiUrl("/api/doctor"), signal));
+    } catch (error) {
+      if (error instanceof InspectorError && error.code === "not_found") return null;
+      throw error;
+    }
   },
 };

@@ -56,6 +56,15 @@ export async function capture(ctx: RouteContext): Promise<void> {
   });
   const split = splitGood(decoded.events, options.limits.maxDecompressedBytes);
   await ctx.state.ingest.ingest({ batches: split.snapshots, others: split.others });
+  try {
+    ctx.state.doctor.events(req.headers, decoded.events, {
+      bodyBytes: body.length,
+      decodedBytes: payload.length,
+      rejectedEvents: split.rejected.length,
+    });
+  } catch (error) {
+    options.log(`replay-devkit: the capture doctor failed: ${String(error)}`);
+  }
   if (split.rejected.length > 0) {
     ctx.state.rejectedEvents += split.rejected.length;
     ctx.res.setHeader("x-replay-devkit-rejected", String(split.rejected.length));

@@ -1,5 +1,6 @@
 import type { Route } from "../context.js";
 import { capture } from "./capture.js";
+import { doctor } from "./doctor.js";
 import { findings } from "./findings.js";
 import { flags } from "./flags.js";
 import { health } from "./health.js";
@@ -75,4 +76,5 @@ export const ROUTES: readonly Route[] = [
   },
   { name: "export", method: "GET", path: "/api/recordings/:id/export", handler: exportRecording },
   { name: "findings", method: "GET", path: "/api/recordings/:id/findings", handler: findings },
+  { name: "doctor", method: "GET", path: "/api/doctor", handler: doctor },
 ];

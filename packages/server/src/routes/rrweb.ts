@@ -94,6 +94,11 @@ export async function rrwebIngest(ctx: RouteContext): Promise<void> {
     distinctId: distinct,
     ...(batchId === undefined ? {} : { batchId }),
   });
+  try {
+    ctx.state.doctor.rrweb(ctx.req.headers, sessionId);
+  } catch (error) {
+    ctx.options.log(`replay-devkit: the capture doctor failed: ${String(error)}`);
+  }
   sendJson(ctx.res, 200, {
     status: 1,
     sessionId,
