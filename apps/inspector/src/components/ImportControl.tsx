@@ -79,7 +79,8 @@ export function ImportControl({ onImported }: { onImported: () => void }) {
         "Importing…"
       ) : (
         <>
-          Drop PostHog Export-to-JSON, rrweb JSON, blob_v2 JSONL or bundle files here, or{" "}
+          Drop recordings here (PostHog Export-to-JSON, blob_v2 JSONL or Snappy, 2021 snapshot dumps, rrweb
+          JSON, replay-devkit bundles; gzipped too), or{" "}
           <button type="button" onClick={() => input.current?.click()}>
             choose files
           </button>
