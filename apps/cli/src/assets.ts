@@ -3,8 +3,28 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-// Both the bundle (dist/cli.js) and the sources (src/*.ts) sit one level below the package root.
-const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
+/**
+ * The folder holding the CLI's package.json. The sources (src/*.ts) and the bundle's entry
+ * (dist/cli.js) sit one level below it, but esbuild moves this module into dist/chunks/ as soon as a
+ * lazily loaded chunk shares it, so the depth is found rather than assumed.
+ */
+const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  let dir = from;
+  for (let depth = 0; depth < 4; depth++) {
+    const parent = dirname(dir);
+    try {
+      const pkg = JSON.parse(readFileSync(join(parent, "package.json"), "utf8")) as { name?: unknown };
+      if (pkg.name === "replay-devkit") return parent;
+    } catch {
+      // No package.json here; keep walking up.
+    }
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return dirname(from);
+}
 
 let cachedVersion: string | undefined;
 

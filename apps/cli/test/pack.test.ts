@@ -2,6 +2,8 @@ import { execFile } from "node:child_process";
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir, type TempDir } from "@replay-devkit/test-utils";
 import { CLI_ROOT, freePort, runCli, startDev, waitForHealth } from "./helpers.js";
@@ -71,5 +73,30 @@ describe.runIf(built && !skip)("the packed tarball", () => {
     } finally {
       expect(await dev.stop()).toBe(0);
     }
+  });
+
+  it("serves mcp from the bundle alone (the MCP SDK and zod are bundled, not dependencies)", async () => {
+    const inherited = Object.fromEntries(
+      Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    const client = new Client({ name: "pack-test", version: "1.0.0" });
+    await client.connect(
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [bin, "mcp"],
+        cwd: project,
+        env: { ...inherited, REPLAY_DEVKIT_DATA: join(dir.path, "data") },
+        stderr: "pipe",
+      }),
+    );
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain("get_timeline");
+      const listed = await client.callTool({ name: "list_recordings", arguments: {} });
+      expect(listed.isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+    expect(existsSync(join(project, "node_modules", "@modelcontextprotocol"))).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import type { Recording } from "@replay-devkit/codec";
 import { defineCommand } from "../command.js";
 import { cliVersion } from "../assets.js";
 import {
@@ -37,13 +38,7 @@ export const exportCommand = defineCommand({
     const id = positionals[0] as string;
     const format = options.format as ExportFormat;
     const stored = await loadStored(ctx, options.data, id);
-    const { recording, redactions, summary } = await prepareForExport(stored, !options["no-scrub"]);
-    const { data, binary } = await encodeRecording(
-      recording,
-      format,
-      redactions,
-      `replay-devkit ${cliVersion()}`,
-    );
+    const { data, binary, summary } = await exportData(stored, format, !options["no-scrub"]);
     const written = await writeOutput(ctx, options.output, data, binary);
     // The bundle carries its own redaction log; the other formats have nowhere to put it.
     if (summary && format !== "bundle") ctx.stderr.write(`${summary}\n`);
@@ -52,3 +47,19 @@ export const exportCommand = defineCommand({
     if (written) ctx.stderr.write(`Wrote ${written}\n`);
   },
 });
+
+/** The command's logic without its I/O, shared with the MCP server: scrubs (unless told not to) and encodes. */
+export async function exportData(
+  stored: Recording,
+  format: ExportFormat,
+  scrub: boolean,
+): Promise<{ data: string | Uint8Array; binary: boolean; summary: string | null }> {
+  const { recording, redactions, summary } = await prepareForExport(stored, scrub);
+  const { data, binary } = await encodeRecording(
+    recording,
+    format,
+    redactions,
+    `replay-devkit ${cliVersion()}`,
+  );
+  return { data, binary, summary };
+}

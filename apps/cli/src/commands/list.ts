@@ -1,7 +1,7 @@
-import { defineCommand, parseIntegerOption, usageError } from "../command.js";
+import { defineCommand, parseIntegerOption, usageError, type CommandContext } from "../command.js";
 import { toCliError } from "../errors.js";
 import { DATA_OPTION, JSON_OPTION, formatDuration, openDataStore } from "../shared.js";
-import type { RecordingSummary } from "@replay-devkit/store";
+import type { RecordingFilter, RecordingSummary } from "@replay-devkit/store";
 
 export const list = defineCommand({
   name: "list",
@@ -39,24 +39,11 @@ export const list = defineCommand({
         list,
         `--sort must be one of ${RECORDING_SORTS.join(", ")}; got ${JSON.stringify(options.sort)}`,
       );
-    const store = await openDataStore(ctx, options.data, "read");
-    let result: { recordings: RecordingSummary[]; total: number } = {
-      recordings: [],
-      total: 0,
-    };
-    if (store) {
-      try {
-        result = store.listRecordings({
-          limit,
-          sort,
-          ...(options.url ? { url: options.url } : {}),
-        });
-      } catch (error) {
-        throw toCliError(error);
-      } finally {
-        store.close();
-      }
-    }
+    const result = await queryRecordings(ctx, options.data, {
+      limit,
+      sort,
+      ...(options.url ? { url: options.url } : {}),
+    });
     if (options.json) {
       ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return;
@@ -90,4 +77,21 @@ export function table(header: string[], rows: string[][]): string {
       .join("  ")
       .trimEnd();
   return `${[line(header), ...rows.map(line)].join("\n")}\n`;
+}
+
+/** The command's query, shared with the MCP server: a missing database is an empty list, not an error. */
+export async function queryRecordings(
+  ctx: CommandContext,
+  data: string | undefined,
+  filter: RecordingFilter,
+): Promise<{ recordings: RecordingSummary[]; total: number }> {
+  const store = await openDataStore(ctx, data, "read");
+  if (!store) return { recordings: [], total: 0 };
+  try {
+    return store.listRecordings(filter);
+  } catch (error) {
+    throw toCliError(error);
+  } finally {
+    store.close();
+  }
 }

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { defineCommand, parseIntegerOption, usageError } from "../command.js";
 import { CliError, EXIT, toCliError } from "../errors.js";
 import { DATA_OPTION, JSON_OPTION, decodeFile, loadStored } from "../shared.js";
+import type { Recording } from "@replay-devkit/codec";
 import type { ScanReport } from "@replay-devkit/privacy";
 
 export const scan = defineCommand({
@@ -43,18 +44,14 @@ export const scan = defineCommand({
       : await loadStored(ctx, options.data, target);
     if (!recording)
       throw new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${target}: the file holds no recording`);
-    const { scanRecording, formatFindings, isPrivacyError } = await import("@replay-devkit/privacy");
     const selectors = {
       ...(options["mask-text-selector"] !== undefined && { maskTextSelector: options["mask-text-selector"] }),
       ...(options["block-selector"] !== undefined && { blockSelector: options["block-selector"] }),
     };
-    let report: ScanReport;
-    try {
-      report = scanRecording(recording, { threshold, ...selectors });
-    } catch (error) {
-      if (isPrivacyError(error) && error.code === "INVALID_OPTIONS") throw usageError(scan, error.message);
-      throw toCliError(error, target);
-    }
+    const report = await scanLoaded(recording, target, { threshold, ...selectors }, (message) =>
+      usageError(scan, message),
+    );
+    const { formatFindings } = await import("@replay-devkit/privacy");
     if (options.json) ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else ctx.stdout.write(`${formatFindings(report).trimEnd()}\n`);
     if (!report.ok) {
@@ -65,3 +62,25 @@ export const scan = defineCommand({
     }
   },
 });
+
+export interface ScanRequest {
+  threshold: number;
+  maskTextSelector?: string;
+  blockSelector?: string;
+}
+
+/** The command's logic without its I/O, shared with the MCP server; `invalid` words a bad selector. */
+export async function scanLoaded(
+  recording: Recording,
+  target: string,
+  request: ScanRequest,
+  invalid: (message: string) => CliError,
+): Promise<ScanReport> {
+  const { scanRecording, isPrivacyError } = await import("@replay-devkit/privacy");
+  try {
+    return scanRecording(recording, request);
+  } catch (error) {
+    if (isPrivacyError(error) && error.code === "INVALID_OPTIONS") throw invalid(error.message);
+    throw toCliError(error, target);
+  }
+}

@@ -1,4 +1,4 @@
-import { defineCommand } from "../command.js";
+import { defineCommand, type CommandContext } from "../command.js";
 import { toCliError } from "../errors.js";
 import { DATA_OPTION, JSON_OPTION, formatBytes, formatDuration, notFound, openDataStore } from "../shared.js";
 import type { RecordingSummary } from "@replay-devkit/store";
@@ -11,17 +11,7 @@ export const show = defineCommand({
   examples: ["replay-devkit show 019a…", "replay-devkit show 019a… --json"],
   async run(ctx, { options, positionals }) {
     const id = positionals[0] as string;
-    const store = await openDataStore(ctx, options.data, "read");
-    if (!store) throw notFound(id);
-    let summary: RecordingSummary | null;
-    try {
-      summary = store.getRecording(id);
-    } catch (error) {
-      throw toCliError(error);
-    } finally {
-      store.close();
-    }
-    if (!summary) throw notFound(id);
+    const summary = await getSummary(ctx, options.data, id);
     if (options.json) {
       ctx.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
       return;
@@ -48,3 +38,23 @@ export const show = defineCommand({
     ctx.stdout.write(fields.map(([k, v]) => `${k.padEnd(11)}  ${v}`).join("\n") + "\n");
   },
 });
+
+/** One recording's metadata, or NOT_FOUND naming the id; shared with the MCP server. */
+export async function getSummary(
+  ctx: CommandContext,
+  data: string | undefined,
+  id: string,
+): Promise<RecordingSummary> {
+  const store = await openDataStore(ctx, data, "read");
+  if (!store) throw notFound(id);
+  let summary: RecordingSummary | null;
+  try {
+    summary = store.getRecording(id);
+  } catch (error) {
+    throw toCliError(error);
+  } finally {
+    store.close();
+  }
+  if (!summary) throw notFound(id);
+  return summary;
+}
