@@ -72,6 +72,43 @@ describe("parseCommandArgs", () => {
   });
 });
 
+describe("parseCommandArgs with -- passthrough", () => {
+  const runner = defineCommand({
+    name: "runner",
+    summary: "runs a program",
+    positionals: [],
+    passthrough: { name: "command", description: "the program" },
+    options: { port: { type: "string", valueName: "port", description: "port", default: "1" } },
+    run: () => Promise.resolve(),
+  });
+
+  it("keeps everything after the first -- untouched, options and a second -- included", () => {
+    const parsed = parseCommandArgs(runner, [
+      "--port",
+      "9",
+      "--",
+      "node",
+      "-e",
+      "x",
+      "--port",
+      "3",
+      "--",
+      "--help",
+    ]);
+    expect(parsed.options.port).toBe("9");
+    expect(parsed.help).toBe(false);
+    expect(parsed.passthrough).toEqual(["node", "-e", "x", "--port", "3", "--", "--help"]);
+  });
+
+  it("has no passthrough without --, and names -- when the command is given without it", () => {
+    expect(parseCommandArgs(runner, []).passthrough).toBeUndefined();
+    expect(() => parseCommandArgs(runner, ["node", "app.js"])).toThrow(
+      /after `--` \(replay-devkit runner -- node app.js\)/,
+    );
+    expect(() => parseCommandArgs(runner, ["--"])).toThrow(/nothing after `--`/);
+  });
+});
+
 describe("parseDuration", () => {
   it.each([
     ["7d", 7 * 86_400_000],

@@ -57,6 +57,15 @@ export interface CommandContext {
 export interface ParsedArgs<O extends OptionSpecs> {
   options: OptionValues<O>;
   positionals: string[];
+  /** Everything after the first `--`, untouched (only for commands with {@link Command.passthrough}). */
+  passthrough?: string[];
+}
+
+/** A command that runs another program: the words after `--` are its command line, never parsed. */
+export interface PassthroughSpec {
+  /** Shown in help as `-- <name>`. */
+  name: string;
+  description: string;
 }
 
 export interface Command<O extends OptionSpecs = OptionSpecs> {
@@ -67,6 +76,8 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   description?: string;
   positionals: readonly PositionalSpec[];
   options: O;
+  /** Accepts `-- <command> [args…]`; without it `--` only ends option parsing. */
+  passthrough?: PassthroughSpec;
   examples?: readonly string[];
   /** Resolves to the exit code (0 when nothing is returned); throws CliError on failure. */
   run(ctx: CommandContext, args: ParsedArgs<O>): Promise<ExitCode | void>;
@@ -91,6 +102,16 @@ export function parseCommandArgs<O extends OptionSpecs>(
   command: Command<O>,
   argv: readonly string[],
 ): ParsedArgs<O> & { help: boolean; debug: boolean } {
+  // Split before parsing, so an option after `--` (`node -e`, `--port`) belongs to the program and
+  // is never read as ours.
+  let passthrough: string[] | undefined;
+  if (command.passthrough) {
+    const at = argv.indexOf("--");
+    if (at !== -1) {
+      passthrough = argv.slice(at + 1);
+      argv = argv.slice(0, at);
+    }
+  }
   const specs: Record<string, { type: "string" | "boolean"; short?: string; default?: string }> = {};
   const all: OptionSpecs = { ...GLOBAL_OPTIONS, ...command.options };
   for (const [name, spec] of Object.entries(all)) {
@@ -113,6 +134,12 @@ export function parseCommandArgs<O extends OptionSpecs>(
   const help = values.help === true;
   const debug = values.debug === true;
   if (help) return { options: {} as OptionValues<O>, positionals: parsed.positionals, help, debug };
+  if (passthrough !== undefined && passthrough.length === 0) {
+    throw usageError(
+      command,
+      `nothing after \`--\`: give the ${command.passthrough?.name ?? "command"} to run`,
+    );
+  }
 
   const options: Record<string, string | boolean | undefined> = {};
   for (const [name, spec] of Object.entries(command.options)) {
@@ -139,12 +166,22 @@ export function parseCommandArgs<O extends OptionSpecs>(
   }
   const variadic = command.positionals.at(-1)?.variadic === true;
   if (!variadic && positionals.length > command.positionals.length) {
+    const extra = JSON.stringify(positionals[command.positionals.length]);
     throw usageError(
       command,
-      `unexpected argument ${JSON.stringify(positionals[command.positionals.length])}`,
+      command.passthrough
+        ? `unexpected argument ${extra}; put the ${command.passthrough.name} after \`--\` (replay-devkit ${command.name} -- ${positionals.slice(command.positionals.length).join(" ")})`
+        : `unexpected argument ${extra}`,
     );
   }
-  return { options: options as OptionValues<O>, positionals, help, debug };
+  const result: ParsedArgs<O> & { help: boolean; debug: boolean } = {
+    options: options as OptionValues<O>,
+    positionals,
+    help,
+    debug,
+  };
+  if (passthrough !== undefined) result.passthrough = passthrough;
+  return result;
 }
 
 function cleanParseMessage(message: string): string {

@@ -6,7 +6,8 @@ function usageLine(command: Command<OptionSpecs>): string {
     const name = `${p.name.toUpperCase()}${p.variadic ? "…" : ""}`;
     return p.required === false ? `[${name}]` : name;
   });
-  return ["replay-devkit", command.name, ...args, "[options]"].join(" ");
+  const tail = command.passthrough ? [`[-- <${command.passthrough.name}> [args…]]`] : [];
+  return ["replay-devkit", command.name, ...args, "[options]", ...tail].join(" ");
 }
 
 function optionLabel(name: string, spec: OptionSpec): string {
@@ -35,6 +36,13 @@ export function commandHelp(command: Command<OptionSpecs>): string {
       "",
       "Arguments:",
       columns(command.positionals.map((p) => [p.name.toUpperCase(), p.description])),
+    );
+  }
+  if (command.passthrough) {
+    parts.push(
+      "",
+      "After --:",
+      columns([[`<${command.passthrough.name}> [args…]`, command.passthrough.description]]),
     );
   }
   parts.push("", "Options:", columns([...optionRows(command.options), ...optionRows(GLOBAL_OPTIONS)]));

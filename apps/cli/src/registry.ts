@@ -7,6 +7,7 @@ import { exportCommand } from "./commands/export.js";
 import { fixture } from "./commands/fixture.js";
 import { importCommand } from "./commands/import.js";
 import { list } from "./commands/list.js";
+import { mcp } from "./commands/mcp.js";
 import { profile } from "./commands/profile.js";
 import { prune } from "./commands/prune.js";
 import { scan } from "./commands/scan.js";
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command<OptionSpecs>[] = [
   scan,
   timeline,
   profile,
+  mcp,
   deleteCommand,
   prune,
 ] as unknown as readonly Command<OptionSpecs>[];

@@ -26,7 +26,9 @@ function streamOutput(stream: NodeJS.WriteStream): Output {
 export async function run(argv: readonly string[], options: RunOptions = {}): Promise<ExitCode> {
   const stdout = options.stdout ?? streamOutput(process.stdout);
   const stderr = options.stderr ?? streamOutput(process.stderr);
-  const debug = argv.includes("--debug");
+  // Words after `--` belong to the program `dev` runs; its own --debug is not ours.
+  const dashDash = argv.indexOf("--");
+  const debug = (dashDash === -1 ? argv : argv.slice(0, dashDash)).includes("--debug");
   try {
     const [name, ...rest] = argv;
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
@@ -63,7 +65,11 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
       cwd: options.cwd ?? process.cwd(),
       debug: debug || parsed.debug,
     };
-    const code = await command.run(ctx, { options: parsed.options, positionals: parsed.positionals });
+    const code = await command.run(ctx, {
+      options: parsed.options,
+      positionals: parsed.positionals,
+      ...(parsed.passthrough ? { passthrough: parsed.passthrough } : {}),
+    });
     return code ?? EXIT.OK;
   } catch (error) {
     const cliError = toCliError(error);

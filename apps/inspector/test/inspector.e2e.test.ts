@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { openStore } from "@replay-devkit/store";
 import { launchChromium, newDesktopContext } from "@replay-devkit/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningDevkit, SessionFacts } from "./harness";
@@ -281,6 +282,66 @@ describe("inspector in Chromium against the devkit server", () => {
     await page.locator('[data-testid="events-pane"] [data-event="harness_note_saved"]').waitFor();
     await page.getByTestId("tab-privacy").click();
     await page.getByTestId("findings-pane").waitFor();
+    await page.close();
+  });
+
+  it("shows the app's server logs beside the replay, highlights the one at the playhead and seeks on click", async () => {
+    const meta = await apiRecording(homepageId);
+    const start = Date.parse((meta as unknown as { startTime: string }).startTime);
+    let page = await open(`/recording/?id=${encodeURIComponent(homepageId)}`);
+    await waitForPlayer(page);
+    await page.getByTestId("tab-logs").click();
+    // Before any lines: the pane says how to get them.
+    const empty = page.getByTestId("logs-empty");
+    await empty.waitFor();
+    expect(await empty.textContent()).toContain("replay-devkit dev -- npm run dev");
+    await page.close();
+
+    // What `dev -- <command>` writes, through a second connection to the same file. The fixture was
+    // recorded years ago, so this writer keeps old lines (the default keeps 24 hours).
+    const writer = openStore(join(devkit.dir.path, "devkit.db"), {
+      appLogs: { maxAgeMs: 100 * 365 * 86_400_000 },
+    });
+    try {
+      writer.appendAppLogs([
+        { timestamp: start - 2000, stream: "stdout", text: "ready - started server on 0.0.0.0:3000" },
+        { timestamp: start + 5000, stream: "stdout", text: "GET /cart 200 in 12ms" },
+        { timestamp: start + 20_000, stream: "stderr", text: "Error: payment provider timed out" },
+        { timestamp: start + 40_000, stream: "stdout", text: "POST /api/checkout 500 in 3012ms" },
+        { timestamp: start - 3_600_000, stream: "stdout", text: "an hour before: not this recording's" },
+      ]);
+    } finally {
+      writer.close();
+    }
+
+    page = await open(`/recording/?id=${encodeURIComponent(homepageId)}`);
+    await waitForPlayer(page);
+    await page.getByTestId("tab-logs").click();
+    const rows = page.locator('[data-testid="logs-pane"] .row');
+    await expect.poll(() => rows.count()).toBe(4);
+    expect(await page.getByTestId("tab-logs").textContent()).toContain("(4)");
+    expect(await rows.first().textContent()).toContain("-0:02");
+    expect(await rows.nth(2).textContent()).toContain("0:20");
+
+    // Clicking the stderr line seeks the player to it, and that line becomes the current one.
+    const errorRow = page.locator('[data-testid="logs-pane"] [data-stream="stderr"]');
+    await errorRow.click();
+    await expect.poll(() => offsetOf(page)).toBeGreaterThanOrEqual(19_900);
+    expect(await offsetOf(page)).toBeLessThan(21_000);
+    await expect.poll(() => errorRow.getAttribute("class")).toContain("current");
+    expect(await rows.nth(3).getAttribute("class")).toContain("future");
+    // A line before the first event seeks to the start.
+    await rows.first().click();
+    await expect.poll(() => offsetOf(page)).toBeLessThan(500);
+
+    // Filters: by stream and by text.
+    await page.getByLabel("Stream").selectOption("stderr");
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByLabel("Stream").selectOption("all");
+    await page.getByLabel("Search server logs").fill("500 in");
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain("POST /api/checkout 500");
+    await page.screenshot({ path: join(RESULTS_DIR, "server-logs.png") });
     await page.close();
   });
 

@@ -109,6 +109,7 @@ describe("the JSON API refuses other origins", () => {
       "/api/recordings/r1/export?format=rrweb",
       "/api/recordings/r1/findings",
       "/api/recordings/r1/posthog-events",
+      "/api/recordings/r1/logs",
       "/api/stream",
       "/api/doctor",
     ]) {

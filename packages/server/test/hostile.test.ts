@@ -324,6 +324,16 @@ describe("methods, routes and queries", () => {
     `/api/recordings/${SESSION}/events?limit=100000`,
     `/api/recordings/${SESSION}/export?format=pdf`,
     `/api/recordings/${SESSION}/export?scrub=perhaps`,
+    `/api/recordings/${SESSION}/logs?limit=0`,
+    `/api/recordings/${SESSION}/logs?limit=5001`,
+    `/api/recordings/${SESSION}/logs?limit=1e3`,
+    `/api/recordings/${SESSION}/logs?margin=-1`,
+    `/api/recordings/${SESSION}/logs?margin=600001`,
+    `/api/recordings/${SESSION}/logs?margin=${"9".repeat(400)}`,
+    `/api/recordings/${SESSION}/logs?after=zz`,
+    `/api/recordings/${SESSION}/logs?after=1:`,
+    `/api/recordings/${SESSION}/logs?after=${"1".repeat(40)}:1`,
+    `/api/recordings/${SESSION}/logs?after=1%3A2%00`,
   ])("refuses the bad query %s", async (path) => {
     expectRefused(await raw(server, "GET", path), 400, "INVALID_QUERY");
   });

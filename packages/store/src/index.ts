@@ -20,3 +20,13 @@ export { StoreError, isStoreError } from "./errors.js";
 export type { StoreErrorCode } from "./errors.js";
 export { MIGRATIONS, SCHEMA_VERSION } from "./schema.js";
 export type { Migration } from "./schema.js";
+export { DEFAULT_APP_LOG_LIMITS, MAX_APP_LOG_PAGE } from "./app-logs.js";
+export type {
+  AppendAppLogsResult,
+  AppLogLimits,
+  AppLogLine,
+  AppLogPage,
+  AppLogQuery,
+  AppLogStream,
+  StoredAppLogLine,
+} from "./app-logs.js";

@@ -69,6 +69,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: "app log lines (the dev server's stdout/stderr next to recordings)",
+    up: `
+      CREATE TABLE app_logs (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts_ms INTEGER NOT NULL,
+        stream TEXT NOT NULL CHECK (stream IN ('stdout', 'stderr', 'devkit')),
+        text TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX app_logs_by_time ON app_logs(ts_ms, seq);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

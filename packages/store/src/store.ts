@@ -14,6 +14,14 @@ import { decodeChunk, encodeChunk, sortEvents, type ChunkEncoding } from "./chun
 import { fromSqliteError, StoreError } from "./errors.js";
 import { ChunkVanished, mergeChunks, type ChunkRef, type StreamStart, type WindowEvent } from "./merge.js";
 import { MIGRATIONS, migrate, type Migration } from "./schema.js";
+import {
+  AppLogTable,
+  type AppendAppLogsResult,
+  type AppLogLimits,
+  type AppLogLine,
+  type AppLogPage,
+  type AppLogQuery,
+} from "./app-logs.js";
 
 export interface StoreOptions {
   /** How long a write waits for another process holding the lock (default 5000 ms). */
@@ -22,6 +30,8 @@ export interface StoreOptions {
   pollIntervalMs?: number;
   /** Open without writing: no migrations, every write throws. */
   readonly?: boolean;
+  /** Bounds on the app log (lines per minute, rows, age, line length); see DEFAULT_APP_LOG_LIMITS. */
+  appLogs?: Partial<AppLogLimits>;
   /** Clock, for tests. */
   now?: () => number;
   /** @internal Replaces the migration list (tests of the migration runner). */
@@ -213,6 +223,14 @@ export interface Store {
   compactIdle(idleMs: number): string[];
   /** Announces created/updated/deleted recordings, including writes by other processes. Returns unsubscribe. */
   onChange(listener: ChangeListener): () => void;
+  /**
+   * Stores lines of the app's output (from `replay-devkit dev -- <command>`) in one transaction.
+   * Callers batch: one call per flush, not per line. Lines over the per-minute cap are dropped
+   * (with one `devkit` note per minute), long lines cut, and old rows deleted past the retention.
+   */
+  appendAppLogs(lines: readonly AppLogLine[]): AppendAppLogsResult;
+  /** App log lines with `from <= timestamp <= to`, in time order, a page at a time. */
+  appLogs(query?: AppLogQuery): AppLogPage;
   close(): void;
 }
 
@@ -371,9 +389,11 @@ class SqliteStore implements Store {
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   /** The change-log row this process wrote in the current transaction, if any. */
   private ownChangeSeq: number | null = null;
+  private readonly appLogTable: AppLogTable;
 
   constructor(db: Database.Database, path: string, opts: StoreOptions) {
     this.db = db;
+    this.appLogTable = new AppLogTable(db, opts.appLogs);
     this.path = path;
     this.now = opts.now ?? Date.now;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;
@@ -763,6 +783,19 @@ class SqliteStore implements Store {
     });
   }
 
+  appendAppLogs(lines: readonly AppLogLine[]): AppendAppLogsResult {
+    return this.write("Storing app log lines", () => this.appLogTable.append(lines, this.now()));
+  }
+
+  appLogs(query: AppLogQuery = {}): AppLogPage {
+    this.assertOpen();
+    try {
+      return this.appLogTable.page(query);
+    } catch (error) {
+      throw fromSqliteError(error, "Reading app log lines");
+    }
+  }
+
   pruneOlderThan(date: Date): number {
     const cutoff = date.getTime();
     if (!Number.isFinite(cutoff)) throw new StoreError("INVALID_INPUT", "pruneOlderThan needs a valid date");
@@ -781,6 +814,7 @@ class SqliteStore implements Store {
           "DELETE FROM posthog_events WHERE received_at < ? AND (session_id IS NULL OR session_id NOT IN (SELECT id FROM recordings))",
         )
         .run(cutoff);
+      this.db.prepare("DELETE FROM app_logs WHERE ts_ms < ?").run(cutoff);
       return ids.length;
     });
   }

@@ -2,21 +2,22 @@
 
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
-import type { FindingReport, PosthogEvent, RecordingSummary } from "../lib/api";
+import type { AppLogLine, FindingReport, PosthogEvent, RecordingSummary } from "../lib/api";
 import { EXPORT_FORMATS, api } from "../lib/api";
 import { checkpointMode } from "../lib/player";
 import type { PlayerController } from "../lib/player";
 import { formatBytes, formatDuration } from "../lib/timeline";
 import { CopyButton } from "./CopyButton";
 import { DomPane } from "./DomPane";
-import { ConsolePane, EventsPane, FindingsPane, NetworkPane } from "./Panes";
+import { ConsolePane, EventsPane, FindingsPane, NetworkPane, ServerLogsPane } from "./Panes";
 import type { HighlightBox } from "./Player";
 import { Player, usePlayerState } from "./Player";
 
-type Tab = "console" | "network" | "events" | "dom" | "privacy";
+type Tab = "console" | "network" | "logs" | "events" | "dom" | "privacy";
 const TABS: { id: Tab; label: string }[] = [
   { id: "console", label: "Console" },
   { id: "network", label: "Network" },
+  { id: "logs", label: "Server logs" },
   { id: "events", label: "Events" },
   { id: "dom", label: "DOM" },
   { id: "privacy", label: "Privacy" },
@@ -42,6 +43,8 @@ export function RecordingView() {
   const [findings, setFindings] = useState<FindingReport | null>(null);
   const [findingsError, setFindingsError] = useState<string | null>(null);
   const [highlight, setHighlight] = useState<HighlightBox | null>(null);
+  const [appLogs, setAppLogs] = useState<AppLogLine[] | null>(null);
+  const [appLogsError, setAppLogsError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
 
   useEffect(() => {
@@ -64,6 +67,23 @@ export function RecordingView() {
       });
     return () => controller.abort();
   }, [id]);
+
+  // Read again each time the tab is opened: the app keeps logging while a recording is live.
+  const logsOpen = tab === "logs";
+  useEffect(() => {
+    if (!id) return;
+    const abort = new AbortController();
+    api
+      .appLogs(id, abort.signal)
+      .then((lines) => {
+        setAppLogs(lines);
+        setAppLogsError(null);
+      })
+      .catch((e: unknown) => {
+        if (!(e instanceof DOMException)) setAppLogsError(e instanceof Error ? e.message : String(e));
+      });
+    return () => abort.abort();
+  }, [id, logsOpen]);
 
   // The privacy scan walks every event on the server's only thread, so it waits until the player
   // has its events (or the Privacy tab is opened) instead of delaying the first frame.
@@ -248,11 +268,21 @@ export function RecordingView() {
                 {t.label}
                 {t.id === "privacy" && findings && findings.total > 0 ? ` (${findings.total})` : ""}
                 {t.id === "events" && posthogEvents ? ` (${posthogEvents.length})` : ""}
+                {t.id === "logs" && appLogs && appLogs.length > 0 ? ` (${appLogs.length})` : ""}
               </button>
             ))}
           </div>
           {tab === "console" && <ConsolePane controller={controller} onSeek={seek} />}
           {tab === "network" && <NetworkPane controller={controller} onSeek={seek} />}
+          {tab === "logs" && (
+            <ServerLogsPane
+              controller={controller}
+              onSeek={seek}
+              lines={appLogs}
+              error={appLogsError}
+              range={recording ? { start: recording.startTime, end: recording.endTime } : null}
+            />
+          )}
           {tab === "events" && <EventsPane controller={controller} onSeek={seek} events={posthogEvents} />}
           {tab === "dom" && <DomPane controller={controller} onHighlight={setHighlight} />}
           {tab === "privacy" && (

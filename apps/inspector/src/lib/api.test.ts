@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   InspectorError,
+  parseAppLogPage,
   parseDoctorReport,
   parseEventsPage,
   parseFindings,
@@ -189,5 +190,31 @@ describe("parseDoctorReport", () => {
       },
     ]);
     expect(() => parseDoctorReport({ nope: true })).toThrow(InspectorError);
+  });
+});
+
+describe("parseAppLogPage", () => {
+  it("keeps well-formed lines, skips malformed ones and reads the cursor", () => {
+    const page = parseAppLogPage({
+      lines: [
+        { seq: 1, timestamp: 1000, offsetMs: 0, stream: "stderr", text: "Error: boom" },
+        { seq: 2, timestamp: "nope", stream: "stdout", text: "bad time" },
+        { seq: 3, timestamp: 1200, stream: "stdin", text: "bad stream" },
+        { seq: 4, timestamp: 1300, stream: "stdout", text: 5 },
+        { seq: 5, timestamp: 1400, stream: "devkit", text: "lines dropped" },
+      ],
+      next: "1400:5",
+    });
+    expect(page.lines.map((l) => [l.seq, l.stream, l.text])).toEqual([
+      [1, "stderr", "Error: boom"],
+      [5, "devkit", "lines dropped"],
+    ]);
+    expect(page.next).toBe("1400:5");
+    expect(parseAppLogPage({ lines: [], next: null }).next).toBeNull();
+  });
+
+  it("refuses a body that is not a page", () => {
+    expect(() => parseAppLogPage({ events: [] })).toThrow(InspectorError);
+    expect(() => parseAppLogPage(null)).toThrow(InspectorError);
   });
 });

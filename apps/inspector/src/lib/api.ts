@@ -248,6 +248,39 @@ export function parsePosthogEvents(value: unknown): PosthogEvent[] {
   return list.map(parsePosthogEvent).filter((e): e is PosthogEvent => e !== null);
 }
 
+/** A line of the app's output stored by `replay-devkit dev -- <command>`. */
+export interface AppLogLine {
+  seq: number;
+  timestamp: number;
+  stream: "stdout" | "stderr" | "devkit";
+  text: string;
+}
+
+export interface AppLogPage {
+  lines: AppLogLine[];
+  next: string | null;
+}
+
+const LOG_STREAMS = new Set(["stdout", "stderr", "devkit"]);
+
+export function parseAppLogPage(value: unknown): AppLogPage {
+  if (!isObject(value) || !Array.isArray(value.lines)) return bad("server log page");
+  const lines: AppLogLine[] = [];
+  for (const item of value.lines) {
+    if (!isObject(item) || typeof item.text !== "string" || typeof item.stream !== "string") continue;
+    if (!LOG_STREAMS.has(item.stream)) continue;
+    const timestamp = num(item.timestamp, Number.NaN);
+    if (!Number.isFinite(timestamp)) continue;
+    lines.push({
+      seq: num(item.seq, lines.length),
+      timestamp,
+      stream: item.stream as AppLogLine["stream"],
+      text: item.text,
+    });
+  }
+  return { lines, next: typeof value.next === "string" ? value.next : null };
+}
+
 function hintText(value: unknown): string {
   if (typeof value === "string") return value;
   if (!isObject(value)) return "";
@@ -510,6 +543,32 @@ export const api = {
 
   async posthogEvents(id: string, signal?: AbortSignal): Promise<PosthogEvent[]> {
     return parsePosthogEvents(await getJson(apiUrl(`/api/recordings/${enc(id)}/posthog-events`), signal));
+  },
+
+  /**
+   * The app's log lines within the recording's time range (and the server's margin), every page up
+   * to `maxLines`. Servers from before the route answer 404: that reads as no lines.
+   */
+  async appLogs(id: string, signal?: AbortSignal, maxLines = 20_000): Promise<AppLogLine[]> {
+    const lines: AppLogLine[] = [];
+    let after: string | null = null;
+    do {
+      let page: AppLogPage;
+      try {
+        page = parseAppLogPage(
+          await getJson(
+            apiUrl(`/api/recordings/${enc(id)}/logs`, { limit: 5000, after: after ?? undefined }),
+            signal,
+          ),
+        );
+      } catch (error) {
+        if (error instanceof InspectorError && error.code === "not_found" && lines.length === 0) return [];
+        throw error;
+      }
+      lines.push(...page.lines);
+      after = page.next;
+    } while (after !== null && lines.length < maxLines);
+    return lines;
   },
 
   async findings(id: string, signal?: AbortSignal): Promise<FindingReport> {

@@ -12,6 +12,7 @@ import { getRecording } from "./recording-get.js";
 import { listRecordings } from "./recordings-list.js";
 import { recordingEvents } from "./events.js";
 import { recordingEventsNdjson } from "./events-ndjson.js";
+import { recordingLogs } from "./logs.js";
 import { recordingPosthogEvents } from "./posthog-events.js";
 import { remoteConfigJs } from "./remote-config-js.js";
 import { remoteConfigJson } from "./remote-config-json.js";
@@ -74,6 +75,7 @@ export const ROUTES: readonly Route[] = [
     path: "/api/recordings/:id/posthog-events",
     handler: recordingPosthogEvents,
   },
+  { name: "logs", method: "GET", path: "/api/recordings/:id/logs", handler: recordingLogs },
   { name: "export", method: "GET", path: "/api/recordings/:id/export", handler: exportRecording },
   { name: "findings", method: "GET", path: "/api/recordings/:id/findings", handler: findings },
   { name: "doctor", method: "GET", path: "/api/doctor", handler: doctor },
