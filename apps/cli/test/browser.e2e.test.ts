@@ -1,20 +1,19 @@
 // The script-tag snippet that `dev` prints, pasted verbatim into a page, must record a session:
 // real posthog-js (served by the built CLI from its own dependency) in Debian's Chromium.
-import { existsSync } from "node:fs";
+
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   TEST_APP_HOST,
-  chromiumAvailable,
   launchChromium,
   newDesktopContext,
   tempDir,
   type TempDir,
 } from "@replay-devkit/test-utils";
-import { BIN, freePort, runCli, startDev, type DevProcess } from "./helpers.js";
+import { freePort, runCli, startDev, type DevProcess, assertBuilt } from "./helpers.js";
 
-const built = existsSync(join(BIN, "..", "..", "dist", "cli.js"));
+assertBuilt();
 
 /** The HTML between "script tag" and the pitfalls in dev's banner. */
 function scriptSnippet(banner: string): string {
@@ -23,7 +22,7 @@ function scriptSnippet(banner: string): string {
   return match[1];
 }
 
-describe.runIf(built && chromiumAvailable())("dev's script-tag snippet in a real browser", () => {
+describe("dev's script-tag snippet in a real browser", () => {
   let dir: TempDir;
   let dev: DevProcess;
   let app: Server;

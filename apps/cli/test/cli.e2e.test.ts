@@ -9,12 +9,12 @@ import {
   tempDir,
   type TempDir,
 } from "@replay-devkit/test-utils";
-import { BIN, freePort, runCli, startDev, waitForHealth, type DevProcess } from "./helpers.js";
+import { freePort, runCli, startDev, waitForHealth, type DevProcess, assertBuilt } from "./helpers.js";
 
 // Drives the built CLI (bin → dist) the way a user would; `pnpm build` must have run.
-const built = existsSync(join(BIN, "..", "..", "dist", "cli.js"));
+assertBuilt();
 
-describe.runIf(built)("replay-devkit (built CLI)", () => {
+describe("replay-devkit (built CLI)", () => {
   let dir: TempDir;
   let env: Record<string, string>;
   let dev: DevProcess;
@@ -226,7 +226,7 @@ describe.runIf(built)("replay-devkit (built CLI)", () => {
   });
 });
 
-describe.runIf(built)("replay-devkit errors (built CLI)", () => {
+describe("replay-devkit errors (built CLI)", () => {
   let dir: TempDir;
   beforeAll(() => {
     dir = tempDir("replay-devkit-cli-err-");

@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PUBLIC_FIXTURES, tempDir, type TempDir } from "@replay-devkit/test-utils";
-import { CLI_ROOT, freePort, runCli, startDev, type DevProcess } from "./helpers.js";
+import { CLI_ROOT, freePort, runCli, startDev, type DevProcess, assertBuilt } from "./helpers.js";
 
 // `dev` renders exports and scans in a worker thread that the bundle ships as dist/export-worker.js.
-const built = existsSync(join(CLI_ROOT, "dist", "cli.js"));
+assertBuilt();
 
 /** How many descriptors the process holds on the recordings database file (one per SQLite connection). */
 function databaseHandles(pid: number, dataDir: string): number {
@@ -21,7 +21,7 @@ function databaseHandles(pid: number, dataDir: string): number {
   return count;
 }
 
-describe.runIf(built)("replay-devkit dev exports through its export worker", () => {
+describe("replay-devkit dev exports through its export worker", () => {
   let dir: TempDir;
   let dataDir: string;
   let dev: DevProcess;

@@ -1,14 +1,13 @@
-import { existsSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capturedBody, capturedRequests, tempDir, type TempDir } from "@replay-devkit/test-utils";
-import { BIN, freePort, runCli, startDev, type DevProcess } from "./helpers.js";
+import { freePort, runCli, startDev, type DevProcess, assertBuilt } from "./helpers.js";
 
 // `dev` prints the capture doctor's findings as they appear; `doctor` asks the running devkit for
 // the checklist. Fed with the bodies the real posthog-js 1.449.2 sent, as a headless browser on a
 // localhost page would send them.
-const built = existsSync(join(BIN, "..", "..", "dist", "cli.js"));
+assertBuilt();
 
 const HEADLESS_UA =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36";
@@ -55,7 +54,7 @@ async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): 
   }
 }
 
-describe.runIf(built)("capture doctor (built CLI)", () => {
+describe("capture doctor (built CLI)", () => {
   let dir: TempDir;
   let env: Record<string, string>;
   let dev: DevProcess;

@@ -1,9 +1,31 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  decodeCaptureBody,
+  groupRecordings,
+  splitCaptureEvents,
+  writeBundle,
+  type CaptureEvent,
+  type SnapshotBatch,
+} from "@replay-devkit/codec";
+import { capturedBody, capturedRequests } from "@replay-devkit/test-utils";
 
 export const CLI_ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const BIN = fileURLToPath(new URL("../bin/replay-devkit.js", import.meta.url));
+
+/**
+ * These tests drive the built CLI; without a build they fail with this, never skip (a green run must
+ * mean they ran).
+ */
+export function assertBuilt(): void {
+  for (const file of ["dist/cli.js", "inspector/index.html"]) {
+    if (!existsSync(join(CLI_ROOT, file)))
+      throw new Error(`${join(CLI_ROOT, file)} is missing: run \`pnpm --filter replay-devkit build\` first.`);
+  }
+}
 
 export interface CliResult {
   code: number | null;
@@ -115,4 +137,40 @@ export async function waitForHealth(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`no /health answer from ${url}: ${String(last)}`);
+}
+
+/**
+ * The session the real posthog-js 1.449.2 recorded (run A of the shared captures), saved as a bundle
+ * so its PostHog events come along, and imported with the CLI into `env`'s data directory.
+ */
+export async function importCapturedSession(
+  dir: string,
+  env: Record<string, string>,
+): Promise<{ id: string; bundle: string }> {
+  const snapshots: SnapshotBatch[] = [];
+  const others: CaptureEvent[] = [];
+  for (const request of capturedRequests()) {
+    if (
+      request.run !== "A" ||
+      request.method !== "POST" ||
+      !["/s/", "/e/", "/i/v0/e/"].includes(request.path)
+    )
+      continue;
+    const body = capturedBody(request);
+    if (!body) continue;
+    const decoded = decodeCaptureBody(new Uint8Array(body), {
+      contentType: request.content_type ?? null,
+      query: request.query,
+    });
+    const split = splitCaptureEvents(decoded.events);
+    snapshots.push(...split.snapshots);
+    others.push(...split.others);
+  }
+  const [recording] = groupRecordings(snapshots, others);
+  if (!recording) throw new Error("the capture fixtures hold no recording");
+  const bundle = join(dir, "session-a.zip");
+  writeFileSync(bundle, await writeBundle(recording, { producer: "test", redactions: [] }));
+  const imported = await runCli(["import", bundle], { env });
+  if (imported.code !== 0) throw new Error(`importing the captured session failed: ${imported.stderr}`);
+  return { id: recording.sessionId, bundle };
 }

@@ -4,22 +4,14 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import {
-  decodeCaptureBody,
-  groupRecordings,
-  readRecordingFile,
-  splitCaptureEvents,
-  writeBundle,
-  type CaptureEvent,
-  type SnapshotBatch,
-} from "@replay-devkit/codec";
-import { capturedBody, capturedRequests, tempDir, type TempDir } from "@replay-devkit/test-utils";
+import { readRecordingFile } from "@replay-devkit/codec";
+import { tempDir, type TempDir } from "@replay-devkit/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, runCli } from "./helpers.js";
+import { BIN, runCli, assertBuilt, importCapturedSession } from "./helpers.js";
 
 // Drives `replay-devkit mcp` as an MCP client would (the SDK's own client over stdio) against a
 // data directory holding the session the real posthog-js 1.449.2 recorded (run A of the captures).
-const built = existsSync(join(BIN, "..", "..", "dist", "cli.js"));
+assertBuilt();
 
 const TOOLS = [
   "list_recordings",
@@ -36,7 +28,7 @@ function textOf(result: Awaited<ReturnType<Client["callTool"]>>): string {
   return content.map((c) => (c.type === "text" ? c.text : "")).join("");
 }
 
-describe.runIf(built)("replay-devkit mcp (built CLI over stdio)", () => {
+describe("replay-devkit mcp (built CLI over stdio)", () => {
   let dir: TempDir;
   let work: string;
   let env: Record<string, string>;
@@ -49,32 +41,7 @@ describe.runIf(built)("replay-devkit mcp (built CLI over stdio)", () => {
     work = join(dir.path, "project");
     mkdirSync(work);
     env = { REPLAY_DEVKIT_DATA: join(dir.path, "data") };
-    const snapshots: SnapshotBatch[] = [];
-    const others: CaptureEvent[] = [];
-    for (const request of capturedRequests()) {
-      if (
-        request.run !== "A" ||
-        request.method !== "POST" ||
-        !["/s/", "/e/", "/i/v0/e/"].includes(request.path)
-      )
-        continue;
-      const body = capturedBody(request);
-      if (!body) continue;
-      const decoded = decodeCaptureBody(new Uint8Array(body), {
-        contentType: request.content_type ?? null,
-        query: request.query,
-      });
-      const split = splitCaptureEvents(decoded.events);
-      snapshots.push(...split.snapshots);
-      others.push(...split.others);
-    }
-    const [recording] = groupRecordings(snapshots, others);
-    if (!recording) throw new Error("the capture fixtures hold no recording");
-    id = recording.sessionId;
-    const bundle = join(dir.path, "session-a.zip");
-    writeFileSync(bundle, await writeBundle(recording, { producer: "test", redactions: [] }));
-    const imported = await runCli(["import", bundle], { env });
-    expect(imported.code, imported.stderr).toBe(0);
+    ({ id } = await importCapturedSession(dir.path, env));
 
     const inherited = Object.fromEntries(
       Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
@@ -324,7 +291,7 @@ describe.runIf(built)("replay-devkit mcp (built CLI over stdio)", () => {
   });
 });
 
-describe.runIf(built)("replay-devkit mcp with a raw client", () => {
+describe("replay-devkit mcp with a raw client", () => {
   it("survives malformed and oversized lines, then answers the next request", async () => {
     const dir = tempDir("replay-devkit-cli-mcp-raw-");
     try {
@@ -395,7 +362,7 @@ describe.runIf(built)("replay-devkit mcp with a raw client", () => {
   });
 });
 
-describe.runIf(built)("replay-devkit mcp scrubbing", () => {
+describe("replay-devkit mcp scrubbing", () => {
   it("never returns the raw secrets of a recording: metadata, timeline, fixture and export are scrubbed", async () => {
     const dir = tempDir("replay-devkit-cli-mcp-leak-");
     const env = { REPLAY_DEVKIT_DATA: join(dir.path, "data") };

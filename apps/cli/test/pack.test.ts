@@ -6,18 +6,17 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir, type TempDir } from "@replay-devkit/test-utils";
-import { CLI_ROOT, freePort, runCli, startDev, waitForHealth } from "./helpers.js";
+import { CLI_ROOT, freePort, runCli, startDev, waitForHealth, assertBuilt } from "./helpers.js";
 
 const exec = promisify(execFile);
 
 // Installs the packed tarball into an empty project outside the repo, so nothing can resolve from
 // the workspace: what passes here is what npm users get. Needs the npm registry and a C++ toolchain
 // (better-sqlite3 compiles from source when no prebuilt binary can be fetched).
-const built =
-  existsSync(join(CLI_ROOT, "dist", "cli.js")) && existsSync(join(CLI_ROOT, "inspector", "index.html"));
+assertBuilt();
 const skip = process.env.REPLAY_DEVKIT_SKIP_PACK_TEST === "1";
 
-describe.runIf(built && !skip)("the packed tarball", () => {
+describe.skipIf(skip)("the packed tarball", () => {
   let dir: TempDir;
   let bin: string;
   let project: string;

@@ -1,27 +1,13 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  decodeCaptureBody,
-  groupRecordings,
-  readRecordingFile,
-  splitCaptureEvents,
-  writeBundle,
-  type CaptureEvent,
-  type SnapshotBatch,
-} from "@replay-devkit/codec";
-import {
-  capturedBody,
-  capturedRequests,
-  PUBLIC_FIXTURES,
-  tempDir,
-  type TempDir,
-} from "@replay-devkit/test-utils";
+import { readRecordingFile } from "@replay-devkit/codec";
+import { PUBLIC_FIXTURES, tempDir, type TempDir } from "@replay-devkit/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, runCli } from "./helpers.js";
+import { runCli, assertBuilt, importCapturedSession } from "./helpers.js";
 
 // Drives the built CLI on the session the real posthog-js 1.449.2 recorded (run A of the shared
 // capture fixtures), saved as a bundle so its PostHog events come along, and imported into a store.
-const built = existsSync(join(BIN, "..", "..", "dist", "cli.js"));
+assertBuilt();
 
 interface TimelineJson {
   format: string;
@@ -42,7 +28,7 @@ interface ProfileJson {
   budget?: { bytesPerMinute: number; over: boolean };
 }
 
-describe.runIf(built)("replay-devkit timeline and profile (built CLI)", () => {
+describe("replay-devkit timeline and profile (built CLI)", () => {
   let dir: TempDir;
   let env: Record<string, string>;
   let bundle: string;
@@ -51,32 +37,7 @@ describe.runIf(built)("replay-devkit timeline and profile (built CLI)", () => {
   beforeAll(async () => {
     dir = tempDir("replay-devkit-cli-timeline-");
     env = { REPLAY_DEVKIT_DATA: join(dir.path, "data") };
-    const snapshots: SnapshotBatch[] = [];
-    const others: CaptureEvent[] = [];
-    for (const request of capturedRequests()) {
-      if (
-        request.run !== "A" ||
-        request.method !== "POST" ||
-        !["/s/", "/e/", "/i/v0/e/"].includes(request.path)
-      )
-        continue;
-      const body = capturedBody(request);
-      if (!body) continue;
-      const decoded = decodeCaptureBody(new Uint8Array(body), {
-        contentType: request.content_type ?? null,
-        query: request.query,
-      });
-      const split = splitCaptureEvents(decoded.events);
-      snapshots.push(...split.snapshots);
-      others.push(...split.others);
-    }
-    const [recording] = groupRecordings(snapshots, others);
-    if (!recording) throw new Error("the capture fixtures hold no recording");
-    id = recording.sessionId;
-    bundle = join(dir.path, "session-a.zip");
-    writeFileSync(bundle, await writeBundle(recording, { producer: "test", redactions: [] }));
-    const imported = await runCli(["import", bundle], { env });
-    expect(imported.code, imported.stderr).toBe(0);
+    ({ id, bundle } = await importCapturedSession(dir.path, env));
   });
 
   afterAll(() => dir?.cleanup());

@@ -15,6 +15,7 @@ import {
   type NetworkEntry,
   type Recording,
   type RecordingFormat,
+  type RecordingMarker,
   type RecordingWindow,
   type RrwebEvent,
   type SessionMetadata,
@@ -51,29 +52,11 @@ export interface Moment {
 }
 
 /**
- * A recorded user action or page load worth pointing at.
+ * A recorded user action or page load worth pointing at (the codec's `RecordingMarker`: a
+ * {@link Moment} plus what happened there), shared with the CLI's timeline.
  * @see LoadedRecording.markers
  */
-export interface Marker extends Moment {
-  kind: "page" | "click" | "input" | "scroll" | "resize";
-  /** The rrweb node id acted on (clicks, inputs, scrolls of an element). */
-  nodeId?: number;
-  /** The page URL (page markers) */
-  href?: string;
-  /** The typed value as recorded (inputs; masked values are `*`s). */
-  text?: string;
-  /** Checkbox/radio state (inputs). */
-  isChecked?: boolean;
-  /**
-   * Inputs only: true when the field did not have focus, i.e. the page's own code set the value
-   * (rrweb records those too). Only set when the window recorded focus events at all.
-   */
-  programmatic?: boolean;
-  x?: number;
-  y?: number;
-  width?: number;
-  height?: number;
-}
+export type Marker = RecordingMarker;
 
 /**
  * An rrweb event with where it sits in the recording.
