@@ -102,7 +102,7 @@ export function renderConsoleArg(raw: unknown): string {
   }
 }
 
-// Rows carry no window id (a derivation holds one window), so the codec gets a placeholder.
+// Rows carry no window id (a derivation holds one window), so the codec is given an empty one.
 const THIS_WINDOW = "";
 
 export function toConsoleRow(entry: ConsoleEntry, index: number): ConsoleRow {
