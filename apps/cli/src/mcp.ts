@@ -14,6 +14,7 @@ import { queryRecordings } from "./commands/list.js";
 import { scanLoaded } from "./commands/scan.js";
 import { getSummary } from "./commands/show.js";
 import { parseTimelineWindow, renderTimeline, timelineView, windowMessage } from "./commands/timeline.js";
+import { limitEntries } from "./timeline.js";
 import { databasePath, resolveDataDir } from "./env.js";
 import { CliError, formatError, toCliError } from "./errors.js";
 import { resolveInsideCwd } from "./paths.js";
@@ -198,6 +199,15 @@ export function createMcpServer(ctx: CommandContext, data: string | undefined): 
           .default("md")
           .describe("md: a compact table; json: the replay-devkit-timeline document"),
         windowId: z.string().max(200).optional().describe("Only this browser window (tab) of the recording"),
+        maxEntries: z
+          .number()
+          .int()
+          .min(1)
+          .max(5000)
+          .default(200)
+          .describe(
+            "At most this many rows, kept around the anchor (or from the start); the header says how many were left out",
+          ),
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -219,7 +229,7 @@ export function createMcpServer(ctx: CommandContext, data: string | undefined): 
           },
           invalid,
         );
-        return text(await renderTimeline(view, args.format));
+        return text(await renderTimeline(limitEntries(view, args.maxEntries), args.format));
       }),
   );
 

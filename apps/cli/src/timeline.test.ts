@@ -3,6 +3,7 @@ import type { Recording, RrwebEvent } from "@replay-devkit/codec";
 import {
   buildTimeline,
   describeAnchors,
+  limitEntries,
   parseAnchor,
   renderMarkdown,
   renderText,
@@ -180,6 +181,23 @@ describe("buildTimeline", () => {
     expect(anchorOf("click:#nope")).toBeNull();
     expect(anchorOf("warn")).toBeNull();
     expect(describeAnchors(buildTimeline(rec))).toContain("clicks on #pay > span:nth-child(1)");
+  });
+
+  it("caps the rows around the anchor and says how many it left out", () => {
+    const t = buildTimeline(rec, { anchor: at("error") as Anchor });
+    const view = windowAround(t, { text: "error", offsetMs: 2060, entry: t.anchorEntry }, 500, true);
+    expect(limitEntries(view, 100)).toBe(view);
+    const capped = limitEntries(view, 3);
+    expect(kinds(capped.entries)).toEqual(["dom@2050", "console@2060", "custom@2090"]);
+    expect(capped.anchorIndex).toBe(1);
+    expect(capped.omitted).toEqual({ before: 3, after: 1 });
+    expect(renderText(capped)).toMatch(/^> 00:02\.060 {2}error/m);
+    expect(renderMarkdown(capped)).toContain("Showing 3 entries; 3 earlier and 1 later ones left out");
+    // Without an anchor the first rows stay.
+    const all = windowAround(t, { text: "0s", offsetMs: 0, entry: null }, 60_000, true);
+    const first = limitEntries({ ...all, anchorIndex: null }, 2);
+    expect(first.entries).toEqual(all.entries.slice(0, 2));
+    expect(first.omitted).toEqual({ before: 0, after: all.entries.length - 2 });
   });
 
   it("keeps entries within the window, a DOM entry when its span overlaps", () => {

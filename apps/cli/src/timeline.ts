@@ -611,6 +611,25 @@ export interface TimelineView extends Timeline {
   /** Index (in `entries`) of the entry the anchor matched, when it was an entry. */
   anchorIndex: number | null;
   scrubbed: boolean;
+  /** Entries left out by {@link limitEntries} on either side of those shown. */
+  omitted?: { before: number; after: number };
+}
+
+/**
+ * Keeps at most `max` entries: those around the anchor when there is one, else the first ones. The
+ * rest are counted in `omitted`, so a reader (or an agent with a small context) knows to narrow down.
+ */
+export function limitEntries(view: TimelineView, max: number): TimelineView {
+  if (view.entries.length <= max) return view;
+  const center = view.anchorIndex ?? 0;
+  const start = Math.min(Math.max(0, center - Math.floor(max / 2)), view.entries.length - max);
+  const entries = view.entries.slice(start, start + max);
+  return {
+    ...view,
+    entries,
+    anchorIndex: view.anchorIndex === null ? null : view.anchorIndex - start,
+    omitted: { before: start, after: view.entries.length - start - max },
+  };
 }
 
 /** Keeps the entries within `windowMs` of the anchor (a DOM entry counts if its span overlaps). */
@@ -704,6 +723,11 @@ function header(view: TimelineView): string[] {
     );
   }
   if (!view.scrubbed) lines.push("Not scrubbed: values are as recorded.");
+  if (view.omitted) {
+    lines.push(
+      `Showing ${view.entries.length} entries; ${view.omitted.before} earlier and ${view.omitted.after} later ones left out (narrow with around/window).`,
+    );
+  }
   return lines;
 }
 
@@ -780,6 +804,7 @@ export function toJsonDocument(view: TimelineView): Record<string, unknown> {
     scrubbed: view.scrubbed,
     anchor: view.anchor,
     anchorIndex: view.anchorIndex,
+    omitted: view.omitted ?? { before: 0, after: 0 },
     entries: view.entries,
   };
 }

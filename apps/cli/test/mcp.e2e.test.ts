@@ -81,6 +81,7 @@ describe("replay-devkit mcp (built CLI over stdio)", () => {
       "around",
       "format",
       "id",
+      "maxEntries",
       "window",
       "windowId",
     ]);
@@ -129,6 +130,27 @@ describe("replay-devkit mcp (built CLI over stdio)", () => {
     expect(shown.id).toBe(id);
     expect(shown.windowIds).toEqual(cli.windowIds);
     expect(shown.urls).toEqual(cli.urls);
+  });
+
+  it("get_timeline keeps at most maxEntries rows around the anchor and says how many it left out", async () => {
+    const doc = JSON.parse(
+      textOf(
+        await client.callTool({
+          name: "get_timeline",
+          arguments: { id, around: "error", window: "60s", format: "json", maxEntries: 3 },
+        }),
+      ),
+    ) as { anchorIndex: number; omitted: { before: number; after: number }; entries: { kind: string }[] };
+    expect(doc.entries).toHaveLength(3);
+    expect(doc.entries[doc.anchorIndex]?.kind).toBe("console");
+    expect(doc.omitted.before + doc.omitted.after).toBeGreaterThan(0);
+    const md = textOf(
+      await client.callTool({
+        name: "get_timeline",
+        arguments: { id, around: "error", window: "60s", maxEntries: 3 },
+      }),
+    );
+    expect(md).toMatch(/Showing 3 entries; \d+ earlier and \d+ later ones left out/);
   });
 
   it("get_timeline around the error holds the console error and the POST /api/items 201", async () => {
