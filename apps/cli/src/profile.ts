@@ -362,6 +362,40 @@ function profileMutation(d: Record<string, unknown>, size: number, mirror: NodeM
 
 const ADVICE_SHARE = 0.1;
 
+/** Heavy categories whose fix does not depend on the recording: the setting to change and why. */
+const FIXED_ADVICE: readonly { ids: readonly string[]; setting: string; why: string }[] = [
+  {
+    ids: ["mouse-move", "touch-move", "drag"],
+    setting: "session_recording.sampling.mousemove: 200 (ms between positions) or false",
+    why: "pointer positions are recorded every 50 ms by default",
+  },
+  {
+    ids: ["canvas"],
+    setting: "session_recording.captureCanvas: { recordCanvas: false } (or lower canvasFps / canvasQuality)",
+    why: "canvas frames are recorded as images several times a second",
+  },
+  {
+    ids: ["font"],
+    setting: "session_recording.collectFonts: false",
+    why: "collected fonts are embedded in the recording",
+  },
+  {
+    ids: ["stylesheet-rule", "style-declaration", "adopted-stylesheet"],
+    setting: "(no posthog-js setting) extract CSS-in-JS at build time",
+    why: "runtime CSS rule insertions are recorded one by one",
+  },
+  {
+    ids: ["plugin.network"],
+    setting: "session_recording.maskCapturedNetworkRequestFn (drop or trim bodies), or recordBody: false",
+    why: "request and response bodies are recorded up to 1 MB each",
+  },
+  {
+    ids: ["plugin.console"],
+    setting: "enable_recording_console_log: false (or log less)",
+    why: "every console call is recorded with its arguments and stack",
+  },
+];
+
 function adviseOn(
   p: RecordingProfile,
   totals: { cssBytes: number; dataUrlBytes: number; mutationBytes: number },
@@ -422,51 +456,10 @@ function adviseOn(
       why: `an attribute storm (${p.mutatedAttributes[0]?.what ?? "animated attributes"}); each change is a mutation`,
     });
   }
-  for (const id of ["mouse-move", "touch-move", "drag"])
-    if (heavy(id))
-      out.push({
-        about: id,
-        share: cat(id)?.share ?? 0,
-        setting: "session_recording.sampling.mousemove: 200 (ms between positions) or false",
-        why: "pointer positions are recorded every 50 ms by default",
-      });
-  if (heavy("canvas"))
-    out.push({
-      about: "canvas",
-      share: cat("canvas")?.share ?? 0,
-      setting:
-        "session_recording.captureCanvas: { recordCanvas: false } (or lower canvasFps / canvasQuality)",
-      why: "canvas frames are recorded as images several times a second",
-    });
-  if (heavy("font"))
-    out.push({
-      about: "font",
-      share: cat("font")?.share ?? 0,
-      setting: "session_recording.collectFonts: false",
-      why: "collected fonts are embedded in the recording",
-    });
-  for (const id of ["stylesheet-rule", "style-declaration", "adopted-stylesheet"])
-    if (heavy(id))
-      out.push({
-        about: id,
-        share: cat(id)?.share ?? 0,
-        setting: "(no posthog-js setting) extract CSS-in-JS at build time",
-        why: "runtime CSS rule insertions are recorded one by one",
-      });
-  if (heavy("plugin.network"))
-    out.push({
-      about: "plugin.network",
-      share: cat("plugin.network")?.share ?? 0,
-      setting: "session_recording.maskCapturedNetworkRequestFn (drop or trim bodies), or recordBody: false",
-      why: "request and response bodies are recorded up to 1 MB each",
-    });
-  if (heavy("plugin.console"))
-    out.push({
-      about: "plugin.console",
-      share: cat("plugin.console")?.share ?? 0,
-      setting: "enable_recording_console_log: false (or log less)",
-      why: "every console call is recorded with its arguments and stack",
-    });
+  for (const rule of FIXED_ADVICE)
+    for (const id of rule.ids)
+      if (heavy(id))
+        out.push({ about: id, share: cat(id)?.share ?? 0, setting: rule.setting, why: rule.why });
   return out.sort((a, b) => b.share - a.share);
 }
 

@@ -75,12 +75,7 @@ export function ConsolePane({ controller, onSeek }: PaneProps) {
   return (
     <div className="pane" data-testid="console-pane" ref={pane}>
       <div className="pane-toolbar">
-        <input
-          placeholder="Search console"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          aria-label="Search console"
-        />
+        <FilterInput hint="Search console" label="Search console" value={search} onChange={setSearch} />
         {LEVELS.map((level) => (
           <label key={level}>
             <input
@@ -187,11 +182,11 @@ export function ServerLogsPane({
   return (
     <div className="pane" data-testid="logs-pane" ref={pane}>
       <div className="pane-toolbar">
-        <input
-          placeholder="Search server logs"
+        <FilterInput
+          hint="Search server logs"
+          label="Search server logs"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          aria-label="Search server logs"
+          onChange={setSearch}
         />
         <select
           value={stream}
@@ -363,11 +358,11 @@ export function NetworkPane({ controller, onSeek }: PaneProps) {
   return (
     <div className="pane" data-testid="network-pane" ref={pane}>
       <div className="pane-toolbar">
-        <input
-          placeholder="Filter URL or method"
+        <FilterInput
+          hint="Filter URL or method"
+          label="Filter requests"
           value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          aria-label="Filter requests"
+          onChange={setSearch}
         />
         <label>
           <input type="checkbox" checked={apiOnly} onChange={(e) => setApiOnly(e.target.checked)} /> fetch/XHR
@@ -491,12 +486,7 @@ export function EventsPane({
           <option value="custom">Custom</option>
           <option value="$exception">$exception</option>
         </select>
-        <input
-          placeholder="Search events"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          aria-label="Search events"
-        />
+        <FilterInput hint="Search events" label="Search events" value={search} onChange={setSearch} />
       </div>
       {events === null && <p className="muted page">Loading PostHog events…</p>}
       {events !== null && filtered.length === 0 && (
@@ -534,6 +524,23 @@ export function EventsPane({
       ))}
       <Truncated count={filtered.length} />
     </div>
+  );
+}
+
+/** The text filter every pane's toolbar starts with. */
+function FilterInput({
+  hint,
+  label,
+  value,
+  onChange,
+}: {
+  hint: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <input placeholder={hint} value={value} onChange={(e) => onChange(e.target.value)} aria-label={label} />
   );
 }
 
