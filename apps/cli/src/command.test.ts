@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defineCommand, parseCommandArgs, parseDuration } from "./command.js";
+import { defineCommand, parseCommandArgs } from "./command.js";
 import { CliError } from "./errors.js";
 import { commandHelp, mainHelp } from "./help.js";
 import { COMMANDS } from "./registry.js";
@@ -108,51 +108,3 @@ describe("parseCommandArgs with -- passthrough", () => {
     expect(() => parseCommandArgs(runner, ["--"])).toThrow(/nothing after `--`/);
   });
 });
-
-describe("parseDuration", () => {
-  it.each([
-    ["7d", 7 * 86_400_000],
-    ["12h", 12 * 3_600_000],
-    ["30m", 1_800_000],
-    ["45s", 45_000],
-    ["2w", 14 * 86_400_000],
-    ["1.5h", 5_400_000],
-  ])("%s", (text, ms) => expect(parseDuration(text)).toBe(ms));
-
-  it.each(["", "7", "d", "-1d", "0d", "7 days", "1e3d"])("rejects %j", (text) => {
-    expect(parseDuration(text)).toBeNull();
-  });
-});
-
-describe("help", () => {
-  it("lists every registered command with its summary", () => {
-    const text = mainHelp(COMMANDS, "1.2.3");
-    expect(text).toContain("replay-devkit 1.2.3");
-    for (const command of COMMANDS)
-      expect(text).toMatch(new RegExp(`^  ${command.name} +${escape(command.summary)}$`, "m"));
-  });
-
-  it("documents every option of every command", () => {
-    for (const command of COMMANDS) {
-      const text = commandHelp(command);
-      for (const [name, spec] of Object.entries(command.options)) {
-        expect(text).toContain(`--${name}`);
-        expect(text).toContain(spec.description);
-      }
-      for (const positional of command.positionals) expect(text).toContain(positional.name.toUpperCase());
-    }
-  });
-
-  it("has unique command names and option short flags", () => {
-    const names = COMMANDS.map((c) => c.name);
-    expect(new Set(names).size).toBe(names.length);
-    for (const command of COMMANDS) {
-      const shorts = Object.values(command.options).flatMap((o) => (o.short ? [o.short] : []));
-      expect(new Set([...shorts, "h"]).size, command.name).toBe(shorts.length + 1);
-    }
-  });
-});
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}

@@ -196,17 +196,6 @@ export function usageError(command: Command<OptionSpecs> | null, message: string
   return new CliError("REPLAY_DEVKIT_USAGE", message, { hint, cause });
 }
 
-/** Parses `7d`, `12h`, `30m`, `45s`, `2w` into milliseconds. */
-export function parseDuration(text: string): number | null {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/.exec(text.trim());
-  if (!match) return null;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }[
-    match[2] as "ms" | "s" | "m" | "h" | "d" | "w"
-  ];
-  const value = Number(match[1]) * unit;
-  return Number.isFinite(value) && value > 0 ? value : null;
-}
-
 /** A port, host-side number check that gives a usage error naming the option. */
 export function parseIntegerOption(
   command: Command<OptionSpecs>,

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { open, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
-import type { Recording, ReadResult, RedactionEntry } from "@replay-devkit/codec";
+import { formatBytes, type Recording, type ReadResult, type RedactionEntry } from "@replay-devkit/codec";
 import type { Store } from "@replay-devkit/store";
 import type { CommandContext, StringOption } from "./command.js";
 import { databasePath, resolveDataDir } from "./env.js";
@@ -186,20 +186,6 @@ export async function writeOutput(
     throw toCliError(error, `cannot write ${out}`);
   }
   return full;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, "0")}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
 }
 
 /** Scrubs unless told not to; returns the recording to write and its redaction log. */

@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Recording, RrwebEvent } from "@replay-devkit/codec";
-import { parseTimePoint, trimRecording } from "./trim.js";
+import { trimRecording } from "./trim.js";
 
 const ev = (type: number, timestamp: number): RrwebEvent =>
   ({ type, timestamp, data: {} }) as unknown as RrwebEvent;
-
-describe("parseTimePoint", () => {
-  it.each([
-    ["90s", 1000 + 90_000],
-    ["1m30s", 1000 + 90_000],
-    ["01:30", 1000 + 90_000],
-    ["1:02:03", 1000 + 3_723_000],
-    ["1500ms", 2500],
-  ])("%s", (text, at) => expect(parseTimePoint(text, 1000)).toBe(at));
-  it("reads ISO times as absolute", () => {
-    expect(parseTimePoint("2026-01-01T00:00:00Z", 5)).toBe(Date.parse("2026-01-01T00:00:00Z"));
-  });
-  it.each(["", "soon", "1x", "m"])("rejects %j", (text) => expect(parseTimePoint(text, 0)).toBeNull());
-});
 
 describe("trimRecording", () => {
   const rec: Recording = {

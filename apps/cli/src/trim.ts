@@ -1,43 +1,6 @@
-import type { Recording } from "@replay-devkit/codec";
+import { EventType, type Recording } from "@replay-devkit/codec";
 
-// rrweb event types (a numeric wire format, stable across rrweb versions).
-const META = 4;
-const FULL_SNAPSHOT = 2;
-
-/**
- * Parses a point in a recording: an offset from its first event (`90s`, `1m30s`, `01:30`, `1500ms`)
- * or an absolute time (ISO 8601). Returns epoch ms, or null when the text is neither.
- */
-export function parseTimePoint(text: string, startMs: number): number | null {
-  const clock = /^(?:(\d+):)?(\d{1,2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(text);
-  if (clock) {
-    const [, h, m, s, frac] = clock;
-    const ms =
-      (Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s)) * 1000 + Number((frac ?? "0").padEnd(3, "0"));
-    return startMs + ms;
-  }
-  const parts = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(text);
-  if (parts && text !== "" && parts.slice(1).some((p) => p !== undefined)) {
-    const [, h, m, s, ms] = parts;
-    return (
-      startMs + Number(h ?? 0) * 3_600_000 + Number(m ?? 0) * 60_000 + Number(s ?? 0) * 1000 + Number(ms ?? 0)
-    );
-  }
-  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
-    const abs = Date.parse(text);
-    return Number.isFinite(abs) ? abs : null;
-  }
-  return null;
-}
-
-export function firstTimestamp(rec: Recording): number | null {
-  let first: number | null = null;
-  for (const window of rec.windows) {
-    const t = window.events[0]?.timestamp;
-    if (t !== undefined && (first === null || t < first)) first = t;
-  }
-  return first;
-}
+const { Meta: META, FullSnapshot: FULL_SNAPSHOT } = EventType;
 
 /**
  * Keeps the part of a recording between two times. Each window starts at its last full snapshot at

@@ -1,5 +1,6 @@
 import { Gunzip, gunzipSync, gzipSync } from "fflate";
 import { CodecError } from "./errors.js";
+import { formatBytes } from "./format.js";
 import { utf8Decode, utf8Encode } from "./platform.js";
 
 export function isGzip(bytes: Uint8Array): boolean {
@@ -178,12 +179,6 @@ export { utf8Decode, utf8Encode };
 
 export function tooLargeMessage(maxBytes: number): string {
   return `Input is larger than the ${formatBytes(maxBytes)} decompression limit; raise limits.maxDecompressedBytes if it is legitimate`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${+(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} bytes`;
 }
 
 export function errorText(error: unknown): string {

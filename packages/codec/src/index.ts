@@ -82,14 +82,5 @@ export {
 } from "./formats/fixture.js";
 export type { SearchParamsLike } from "./platform.js";
 export { JsonlDecoder, type JsonlValue } from "./jsonl.js";
-export { MAX_JSON_DEPTH } from "./json.js";
-export {
-  NodeMirror,
-  isVolatileId,
-  isVolatileClass,
-  cssIdentEscape,
-  cssStringEscape,
-  TEST_ID_ATTRIBUTES,
-  type MirrorNode,
-} from "./mirror.js";
-export { recordingMarkers, type RecordingMarker } from "./markers.js";
+export { MAX_JSON_DEPTH, isRecord } from "./json.js";
+export { formatBytes, formatOffset, formatDuration } from "./format.js";

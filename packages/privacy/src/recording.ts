@@ -95,18 +95,6 @@ export function recordingStart(rec: Recording): number | undefined {
   return start;
 }
 
-/** `mm:ss`, or `h:mm:ss` past an hour; negative offsets (analytics events before the first snapshot) get a sign. */
-export function formatOffset(ms: number): string {
-  const sign = ms < 0 ? "-" : "";
-  const total = Math.floor(Math.abs(ms) / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const mm = String(m).padStart(2, "0");
-  const ss = String(s).padStart(2, "0");
-  return h > 0 ? `${sign}${h}:${mm}:${ss}` : `${sign}${mm}:${ss}`;
-}
-
 /** The recording-level fields the walker visits; a fresh object, so callers may write into it. */
 export function recordingFields(rec: Recording): Record<string, unknown> {
   const fields: Record<string, unknown> = { distinctId: rec.distinctId };

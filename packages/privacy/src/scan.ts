@@ -1,4 +1,4 @@
-import type { Recording } from "@replay-devkit/codec";
+import { formatOffset, type Recording } from "@replay-devkit/codec";
 import { type DetectorId, detectorInfo, SEVERITY_RANK, type Severity } from "./detectors.js";
 import { PrivacyError } from "./errors.js";
 import { maskingHint, type MaskingHint } from "./hints.js";
@@ -9,7 +9,6 @@ import {
   assertRecording,
   eventLabel,
   eventTimestamp,
-  formatOffset,
   recordingFields,
   recordingStart,
 } from "./recording.js";
@@ -234,7 +233,7 @@ function buildFinding(
     location.timestamp = loc.timestamp;
     if (start !== undefined) {
       location.offsetMs = loc.timestamp - start;
-      location.offset = formatOffset(location.offsetMs);
+      location.offset = formatOffset(location.offsetMs, "s");
     }
   }
   if (site.nodeId !== undefined) {

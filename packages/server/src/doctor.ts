@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import type { CaptureEvent } from "@replay-devkit/codec";
+import { formatBytes, type CaptureEvent } from "@replay-devkit/codec";
 import { botMarker, browserName, compareVersions, hostOf, isNoNetworkHost } from "./user-agent.js";
 
 export type DiagnosticSeverity = "error" | "warning" | "info" | "ok";
@@ -808,8 +808,3 @@ function labelOf(info: DoctorClientInfo): string {
   return `${info.origin ?? "unknown origin"} (${parts.join(", ")})`;
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} B`;
-}

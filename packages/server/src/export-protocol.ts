@@ -2,6 +2,7 @@
 // receive: a worker built from another version of this file must fail loudly, not misrender.
 import type { HttpErrorCode } from "./errors.js";
 import { HTTP_STATUS } from "./errors.js";
+import { isAnalysisJob } from "./analysis-jobs.js";
 import { EXPORT_FORMATS, type RenderJob } from "./export.js";
 
 export interface WorkerData {
@@ -46,7 +47,7 @@ export function isWorkerData(value: unknown): value is WorkerData {
 
 function isRenderJob(value: unknown): value is RenderJob {
   if (!isRecord(value) || typeof value.id !== "string") return false;
-  if (value.kind === "findings") return true;
+  if (value.kind === "findings" || isAnalysisJob(value)) return true;
   return (
     value.kind === "export" &&
     (EXPORT_FORMATS as readonly unknown[]).includes(value.format) &&

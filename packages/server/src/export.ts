@@ -8,6 +8,7 @@ import {
 } from "@replay-devkit/codec";
 import { scanRecording, scrubRecording, type ScanReport } from "@replay-devkit/privacy";
 import type { RecordingSummary, Store } from "@replay-devkit/store";
+import { renderAnalysisJob, type AnalysisJob } from "./analysis-jobs.js";
 import { HttpError } from "./errors.js";
 
 export interface PreparedExport {
@@ -50,7 +51,7 @@ export interface FindingsJob {
   id: string;
 }
 
-export type RenderJob = ExportJob | FindingsJob;
+export type RenderJob = ExportJob | FindingsJob | AnalysisJob;
 
 /** A finished response body and the headers that depend on it. */
 export interface RenderedBody {
@@ -106,6 +107,8 @@ function loadConsistent(store: Store, id: string): { summary: RecordingSummary; 
  * `/export` and `/findings`, run inline or in an export worker with the same result.
  */
 export async function renderJob(store: Store, job: RenderJob): Promise<RenderedBody> {
+  if (job.kind === "timeline" || job.kind === "profile")
+    return renderAnalysisJob(job, (id) => loadConsistent(store, id).recording);
   if (job.kind === "findings") {
     const { recording } = loadConsistent(store, job.id);
     return { body: JSON.stringify(scanExport(recording)), contentType: JSON_TYPE };

@@ -1,10 +1,31 @@
-import { JSDOM, VirtualConsole } from "jsdom";
+import { createRequire } from "node:module";
+import type * as Jsdom from "jsdom";
 import { Replayer } from "rrweb";
-import { EventType, type RrwebEvent } from "@replay-devkit/codec";
+import { stableSelector, type RecordingMarker } from "@replay-devkit/analysis";
+import { EventType, formatOffset, IncrementalSource, type RrwebEvent } from "@replay-devkit/codec";
 import { TestingError } from "./errors.js";
-import type { LoadedRecording, Marker } from "./load.js";
-import { stableSelector } from "./selectors.js";
-import { formatOffset } from "./time.js";
+
+/**
+ * The part of a `LoadedRecording` a rebuild reads. Declared here, so that this file does not
+ * import load.ts: loading a recording must not load jsdom, and load.ts calls {@link findClick}.
+ */
+export interface ReplaySource {
+  readonly sessionId: string;
+  /** First event time over all windows (ms since epoch). */
+  readonly startTime: number;
+  readonly durationMs: number;
+  readonly primaryWindowId: string;
+  events(windowId?: string): readonly RrwebEvent[];
+  markers(filter?: { kind?: RecordingMarker["kind"]; windowId?: string }): RecordingMarker[];
+}
+
+/**
+ * jsdom is loaded on the first rebuild, not with this module: a test that only reads a recording
+ * (or serves its network) never pays for it.
+ */
+function jsdom(): typeof Jsdom {
+  return createRequire(import.meta.url)("jsdom") as typeof Jsdom;
+}
 
 /**
  * Options of {@link rebuildDom}. Give `at` or `afterEvent` (default: the end of the window).
@@ -48,7 +69,11 @@ function stripNode(node: SerializedNode, inStyle: boolean): SerializedNode {
   return out;
 }
 
-const STYLE_SOURCES = new Set([8, 13, 15]); // StyleSheetRule, StyleDeclaration, AdoptedStyleSheet
+const STYLE_SOURCES = new Set<number>([
+  IncrementalSource.StyleSheetRule,
+  IncrementalSource.StyleDeclaration,
+  IncrementalSource.AdoptedStyleSheet,
+]);
 const unstyledCache = new WeakMap<readonly RrwebEvent[], RrwebEvent[]>();
 
 /** The events without stylesheet text, cached per events array. */
@@ -71,7 +96,7 @@ function withoutStyles(events: readonly RrwebEvent[]): RrwebEvent[] {
       continue;
     } else if (
       event.type === EventType.IncrementalSnapshot &&
-      data?.source === 0 &&
+      data?.source === IncrementalSource.Mutation &&
       Array.isArray(data.adds)
     ) {
       const adds = (data.adds as { node: SerializedNode }[]).map((a) => ({
@@ -123,6 +148,7 @@ let host: Host | undefined;
 // set only while it runs, so msw and other code that sniffs `document` still see a plain Node process.
 function getHost(): Host {
   if (host) return host;
+  const { JSDOM, VirtualConsole } = jsdom();
   const virtualConsole = new VirtualConsole();
   const state = { jsdomErrors: 0 };
   // jsdom reports unparsable CSS and unimplemented scrollTo here; neither changes the rebuilt DOM.
@@ -216,7 +242,7 @@ class DomReplay implements RebuiltDom {
   #recordingStart: number;
   #disposed = false;
 
-  constructor(rec: LoadedRecording, windowId: string, styles = true) {
+  constructor(rec: ReplaySource, windowId: string, styles = true) {
     this.windowId = windowId;
     this.#events = styles ? rec.events(windowId) : this.#guard(0, () => withoutStyles(rec.events(windowId)));
     this.#recordingStart = rec.startTime;
@@ -358,7 +384,7 @@ class DomReplay implements RebuiltDom {
  * @see RebuiltDom
  * @see LoadedRecording.at
  */
-export function rebuildDom(rec: LoadedRecording, opts: RebuildOptions = {}): RebuiltDom {
+export function rebuildDom(rec: ReplaySource, opts: RebuildOptions = {}): RebuiltDom {
   if (opts.at !== undefined && opts.afterEvent !== undefined)
     throw new TestingError("INVALID_OPTIONS", "rebuildDom: give either `at` or `afterEvent`, not both.");
   const windowId = opts.windowId ?? rec.primaryWindowId;
@@ -396,18 +422,18 @@ export function rebuildDom(rec: LoadedRecording, opts: RebuildOptions = {}): Reb
  * @see LoadedRecording.findClick
  */
 export function findClick(
-  rec: LoadedRecording,
+  rec: ReplaySource,
   selector: string,
   opts: { windowId?: string; nth?: number } = {},
-): (Marker & { selector: string }) | undefined {
-  const byWindow = new Map<string, Marker[]>();
+): (RecordingMarker & { selector: string }) | undefined {
+  const byWindow = new Map<string, RecordingMarker[]>();
   for (const m of rec.markers({ kind: "click", ...(opts.windowId ? { windowId: opts.windowId } : {}) })) {
     if (m.nodeId === undefined) continue;
     const list = byWindow.get(m.windowId) ?? [];
     list.push(m);
     byWindow.set(m.windowId, list);
   }
-  const hits: (Marker & { selector: string })[] = [];
+  const hits: (RecordingMarker & { selector: string })[] = [];
   for (const [windowId, clicks] of byWindow) {
     if (!rec.events(windowId).some((e) => e.type === EventType.FullSnapshot)) continue;
     const replay = new DomReplay(rec, windowId);
@@ -436,6 +462,6 @@ export function findClick(
  * Seekable replay used by the re-drive (one replayer for all checkpoints). @internal
  * @see rebuildDom
  */
-export function openReplay(rec: LoadedRecording, windowId: string): RebuiltDom {
+export function openReplay(rec: ReplaySource, windowId: string): RebuiltDom {
   return new DomReplay(rec, windowId);
 }

@@ -1,5 +1,5 @@
 export { TestingError, isTestingError, type TestingErrorCode } from "./errors.js";
-export { formatOffset } from "./time.js";
+export { formatOffset } from "@replay-devkit/codec";
 export {
   loadRecording,
   fromRecording,
@@ -10,7 +10,7 @@ export {
   type LocatedEvent,
 } from "./load.js";
 export { rebuildDom, findClick, type RebuildOptions, type RebuiltDom } from "./dom.js";
-export { stableSelector, isVolatileClass, isVolatileId } from "./selectors.js";
+export { stableSelector, isVolatileClass, isVolatileId } from "@replay-devkit/analysis";
 export { domDigest, type DigestEntry } from "./digest.js";
 export {
   normalizeText,

@@ -3,10 +3,10 @@ import {
   computeMetadata,
   consoleEntries,
   EventType,
+  formatOffset,
   isCodecError,
   networkEntries,
   readRecordingFile,
-  recordingMarkers,
   toHar,
   type CaptureEvent,
   type ConsoleEntry,
@@ -15,14 +15,13 @@ import {
   type NetworkEntry,
   type Recording,
   type RecordingFormat,
-  type RecordingMarker,
   type RecordingWindow,
   type RrwebEvent,
   type SessionMetadata,
 } from "@replay-devkit/codec";
+import { recordingMarkers, recordingSpan, type RecordingMarker } from "@replay-devkit/analysis";
 import { findClick } from "./dom.js";
 import { TestingError } from "./errors.js";
-import { formatOffset } from "./time.js";
 
 /**
  * Options of {@link loadRecording}.
@@ -52,7 +51,7 @@ export interface Moment {
 }
 
 /**
- * A recorded user action or page load worth pointing at (the codec's `RecordingMarker`: a
+ * A recorded user action or page load worth pointing at (analysis's `RecordingMarker`: a
  * {@link Moment} plus what happened there), shared with the CLI's timeline.
  * @see LoadedRecording.markers
  */
@@ -88,21 +87,14 @@ export class LoadedRecording {
   constructor(recording: Recording, format: RecordingFormat | null = null) {
     this.recording = recording;
     this.format = format;
-    let start = Number.POSITIVE_INFINITY;
-    let end = Number.NEGATIVE_INFINITY;
-    for (const w of recording.windows) {
-      const first = w.events[0];
-      const last = w.events[w.events.length - 1];
-      if (first) start = Math.min(start, first.timestamp);
-      if (last) end = Math.max(end, last.timestamp);
-    }
-    if (!Number.isFinite(start))
+    const span = recordingSpan(recording);
+    if (!span)
       throw new TestingError(
         "NO_RECORDING",
         `Recording ${recording.sessionId} has no rrweb events in any window; there is nothing to replay or assert on.`,
       );
-    this.startTime = start;
-    this.endTime = end;
+    this.startTime = span.start;
+    this.endTime = span.end;
   }
 
   /** @see Recording.sessionId */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { diffDigests, isMasked, normalizeDigest, normalizeText } from "./normalize.js";
-import { formatOffset } from "./time.js";
 
 const entry = (path: string, text = "", hidden = false, value?: string) => ({
   path,
@@ -104,15 +103,5 @@ describe("diffDigests on large DOMs", () => {
       { kind: "text", path: "body > ul > li[4322]", expected: "row 4321", actual: "changed" },
       { kind: "unexpected", path: "body > footer", actual: "new" },
     ]);
-  });
-});
-
-describe("formatOffset", () => {
-  it("prints mm:ss.mmm", () => {
-    expect(formatOffset(0)).toBe("00:00.000");
-    expect(formatOffset(2749)).toBe("00:02.749");
-    expect(formatOffset(61_005)).toBe("01:01.005");
-    expect(formatOffset(3_600_000)).toBe("60:00.000");
-    expect(formatOffset(-5)).toBe("00:00.000");
   });
 });

@@ -1,5 +1,5 @@
 import type { DigestEntry } from "./digest.js";
-import { isVolatileClass, isVolatileId } from "./selectors.js";
+import { isVolatileClass, isVolatileId } from "@replay-devkit/analysis";
 
 /** How recorded and live DOMs are made comparable. @see redrive */
 export interface NormalizeOptions {

@@ -5,8 +5,8 @@ import { TestingError } from "./errors.js";
 import type { LoadedRecording, Marker } from "./load.js";
 import { RecordedRoutes, type RouteOptions } from "./match.js";
 import { diffDigests, normalizeDigest, type DomDifference, type NormalizeOptions } from "./normalize.js";
-import { stableSelector } from "./selectors.js";
-import { formatOffset } from "./time.js";
+import { stableSelector } from "@replay-devkit/analysis";
+import { formatOffset } from "@replay-devkit/codec";
 
 /**
  * Options of {@link redrive}.

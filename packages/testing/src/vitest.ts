@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { LoadedRecording } from "./load.js";
 import { LoadedRecording as LoadedRecordingClass } from "./load.js";
 import type { DivergenceReport } from "./redrive.js";
-import { formatOffset } from "./time.js";
+import { formatOffset } from "@replay-devkit/codec";
 
 interface MatcherResult {
   pass: boolean;

@@ -1,15 +1,6 @@
-import type { Recording } from "@replay-devkit/codec";
 import { defineCommand } from "../command.js";
-import { cliVersion } from "../assets.js";
-import {
-  DATA_OPTION,
-  EXPORT_FORMATS,
-  encodeRecording,
-  loadStored,
-  prepareForExport,
-  writeOutput,
-  type ExportFormat,
-} from "../shared.js";
+import { exportData } from "../export-data.js";
+import { DATA_OPTION, EXPORT_FORMATS, loadStored, writeOutput, type ExportFormat } from "../shared.js";
 
 export const exportCommand = defineCommand({
   name: "export",
@@ -47,19 +38,3 @@ export const exportCommand = defineCommand({
     if (written) ctx.stderr.write(`Wrote ${written}\n`);
   },
 });
-
-/** The command's logic without its I/O, shared with the MCP server: scrubs (unless told not to) and encodes. */
-export async function exportData(
-  stored: Recording,
-  format: ExportFormat,
-  scrub: boolean,
-): Promise<{ data: string | Uint8Array; binary: boolean; summary: string | null }> {
-  const { recording, redactions, summary } = await prepareForExport(stored, scrub);
-  const { data, binary } = await encodeRecording(
-    recording,
-    format,
-    redactions,
-    `replay-devkit ${cliVersion()}`,
-  );
-  return { data, binary, summary };
-}

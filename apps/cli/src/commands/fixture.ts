@@ -1,8 +1,6 @@
-import type { Recording } from "@replay-devkit/codec";
 import { defineCommand, usageError } from "../command.js";
-import { CliError } from "../errors.js";
-import { firstTimestamp, parseTimePoint, trimRecording } from "../trim.js";
-import { DATA_OPTION, loadStored, prepareForExport, writeOutput } from "../shared.js";
+import { fixtureText } from "../fixture-text.js";
+import { DATA_OPTION, loadStored, writeOutput } from "../shared.js";
 
 export const fixture = defineCommand({
   name: "fixture",
@@ -35,6 +33,7 @@ export const fixture = defineCommand({
         ...(options.to !== undefined && { to: options.to }),
       },
       !options["no-scrub"],
+      (field) => `--${field}`,
       (message) => usageError(fixture, message),
     );
     const written = await writeOutput(ctx, options.output, text, false);
@@ -42,39 +41,3 @@ export const fixture = defineCommand({
     if (written) ctx.stderr.write(`Wrote ${written}\n`);
   },
 });
-
-/**
- * The command's logic without its I/O, shared with the MCP server: trims to --from/--to, scrubs
- * (unless told not to) and encodes the fixture. `invalid` words a bad time for the caller's interface.
- */
-export async function fixtureText(
-  stored: Recording,
-  id: string,
-  range: { from?: string; to?: string },
-  scrub: boolean,
-  invalid: (message: string) => CliError,
-): Promise<{ text: string; summary: string | null }> {
-  const start = firstTimestamp(stored) ?? 0;
-  const point = (name: "from" | "to"): number | null => {
-    const text = range[name];
-    if (text === undefined) return null;
-    const value = parseTimePoint(text, start);
-    if (value === null)
-      throw invalid(
-        `--${name} must be an offset like 90s, 1m30s, 01:30 or an ISO time; got ${JSON.stringify(text)}`,
-      );
-    return value;
-  };
-  const from = point("from");
-  const to = point("to");
-  if (from !== null && to !== null && to < from) throw invalid("--to is before --from");
-  const part = from === null && to === null ? stored : trimRecording(stored, from, to);
-  if (part.windows.length === 0) {
-    throw new CliError("REPLAY_DEVKIT_INVALID_INPUT", `recording ${id} has no full snapshot in that range`, {
-      hint: "Widen --from/--to; `replay-devkit show ID` prints the recording's duration.",
-    });
-  }
-  const { recording, summary } = await prepareForExport(part, scrub);
-  const { writeFixture } = await import("@replay-devkit/codec");
-  return { text: writeFixture(recording), summary };
-}

@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { formatBytes } from "@replay-devkit/codec";
 import { defineCommand, parseIntegerOption } from "../command.js";
 import { CliError, EXIT, toCliError } from "../errors.js";
 import { Progress, bar } from "../progress.js";
@@ -8,7 +9,6 @@ import {
   DEFAULT_MAX_FILE_BYTES,
   JSON_OPTION,
   decodeFile,
-  formatBytes,
   openDataStore,
 } from "../shared.js";
 

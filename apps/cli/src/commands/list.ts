@@ -1,7 +1,8 @@
-import { defineCommand, parseIntegerOption, usageError, type CommandContext } from "../command.js";
-import { toCliError } from "../errors.js";
-import { DATA_OPTION, JSON_OPTION, formatDuration, openDataStore } from "../shared.js";
-import type { RecordingFilter, RecordingSummary } from "@replay-devkit/store";
+import { formatDuration } from "@replay-devkit/codec";
+import type { RecordingSummary } from "@replay-devkit/store";
+import { defineCommand, parseIntegerOption, usageError } from "../command.js";
+import { queryRecordings } from "../recordings.js";
+import { DATA_OPTION, JSON_OPTION } from "../shared.js";
 
 export const list = defineCommand({
   name: "list",
@@ -77,21 +78,4 @@ export function table(header: string[], rows: string[][]): string {
       .join("  ")
       .trimEnd();
   return `${[line(header), ...rows.map(line)].join("\n")}\n`;
-}
-
-/** The command's query, shared with the MCP server: a missing database is an empty list, not an error. */
-export async function queryRecordings(
-  ctx: CommandContext,
-  data: string | undefined,
-  filter: RecordingFilter,
-): Promise<{ recordings: RecordingSummary[]; total: number }> {
-  const store = await openDataStore(ctx, data, "read");
-  if (!store) return { recordings: [], total: 0 };
-  try {
-    return store.listRecordings(filter);
-  } catch (error) {
-    throw toCliError(error);
-  } finally {
-    store.close();
-  }
 }

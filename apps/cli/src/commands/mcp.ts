@@ -14,7 +14,7 @@ export const mcp = defineCommand({
   examples: ["replay-devkit mcp", "replay-devkit mcp --data ./recordings"],
   async run(ctx, { options }) {
     // Loaded only here, so other commands never pay for the MCP SDK.
-    const { serveMcp } = await import("../mcp.js");
+    const { serveMcp } = await import("../mcp/server.js");
     await serveMcp(ctx, options.data, { stdin: process.stdin, stdout: process.stdout });
   },
 });

@@ -1,7 +1,7 @@
 import { defineCommand, usageError } from "../command.js";
 import { EXIT } from "../errors.js";
 import { DATA_OPTION, JSON_OPTION } from "../shared.js";
-import { loadTarget } from "./timeline.js";
+import { loadTarget } from "../targets.js";
 
 export const profile = defineCommand({
   name: "profile",
@@ -27,7 +27,8 @@ export const profile = defineCommand({
   ],
   async run(ctx, { options, positionals }) {
     const target = positionals[0] as string;
-    const { parseBudget, profileRecording, renderProfile, formatSize } = await import("../profile.js");
+    const { parseBudget, profileJson, profileRecording, renderProfile } = await import("@replay-devkit/analysis");
+    const { formatBytes } = await import("@replay-devkit/codec");
     const budget = options.budget === undefined ? null : parseBudget(options.budget);
     if (options.budget !== undefined && budget === null)
       throw usageError(
@@ -37,14 +38,13 @@ export const profile = defineCommand({
     const recording = await loadTarget(ctx, options.data, target);
     const report = profileRecording(recording);
     const over = budget !== null && report.bytesPerMinute > budget;
-    if (options.json)
-      ctx.stdout.write(
-        `${JSON.stringify({ ...report, ...(budget !== null && { budget: { bytesPerMinute: budget, over } }) }, null, 2)}\n`,
-      );
+    if (options.json && budget !== null)
+      ctx.stdout.write(`${JSON.stringify({ ...report, budget: { bytesPerMinute: budget, over } }, null, 2)}\n`);
+    else if (options.json) ctx.stdout.write(profileJson(report));
     else ctx.stdout.write(renderProfile(report));
     if (over) {
       ctx.stderr.write(
-        `replay-devkit: ${formatSize(report.bytesPerMinute)}/min, over the --budget of ${formatSize(budget)}/min [REPLAY_DEVKIT_OVER_BUDGET]\n`,
+        `replay-devkit: ${formatBytes(report.bytesPerMinute)}/min, over the --budget of ${formatBytes(budget)}/min [REPLAY_DEVKIT_OVER_BUDGET]\n`,
       );
       return EXIT.FINDINGS;
     }

@@ -1,4 +1,5 @@
-import { defineCommand, parseDuration, usageError } from "../command.js";
+import { parseDuration } from "@replay-devkit/analysis";
+import { defineCommand, usageError } from "../command.js";
 import { toCliError } from "../errors.js";
 import { DATA_OPTION, JSON_OPTION, openDataStore } from "../shared.js";
 

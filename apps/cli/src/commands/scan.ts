@@ -1,10 +1,8 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { defineCommand, parseIntegerOption, usageError } from "../command.js";
-import { CliError, EXIT, toCliError } from "../errors.js";
-import { DATA_OPTION, JSON_OPTION, decodeFile, loadStored } from "../shared.js";
-import type { Recording } from "@replay-devkit/codec";
-import type { ScanReport } from "@replay-devkit/privacy";
+import { EXIT } from "../errors.js";
+import { scanLoaded } from "../scan-report.js";
+import { DATA_OPTION, JSON_OPTION } from "../shared.js";
+import { loadTarget } from "../targets.js";
 
 export const scan = defineCommand({
   name: "scan",
@@ -38,12 +36,7 @@ export const scan = defineCommand({
   async run(ctx, { options, positionals }) {
     const target = positionals[0] as string;
     const threshold = parseIntegerOption(scan, "max-findings", options["max-findings"], 0, 1_000_000);
-    // A path that exists wins over an id: ids never contain path separators, files usually do.
-    const recording = existsSync(resolve(ctx.cwd, target))
-      ? (await decodeFile(ctx, target)).recordings[0]
-      : await loadStored(ctx, options.data, target);
-    if (!recording)
-      throw new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${target}: the file holds no recording`);
+    const recording = await loadTarget(ctx, options.data, target);
     const selectors = {
       ...(options["mask-text-selector"] !== undefined && { maskTextSelector: options["mask-text-selector"] }),
       ...(options["block-selector"] !== undefined && { blockSelector: options["block-selector"] }),
@@ -62,25 +55,3 @@ export const scan = defineCommand({
     }
   },
 });
-
-export interface ScanRequest {
-  threshold: number;
-  maskTextSelector?: string;
-  blockSelector?: string;
-}
-
-/** The command's logic without its I/O, shared with the MCP server; `invalid` words a bad selector. */
-export async function scanLoaded(
-  recording: Recording,
-  target: string,
-  request: ScanRequest,
-  invalid: (message: string) => CliError,
-): Promise<ScanReport> {
-  const { scanRecording, isPrivacyError } = await import("@replay-devkit/privacy");
-  try {
-    return scanRecording(recording, request);
-  } catch (error) {
-    if (isPrivacyError(error) && error.code === "INVALID_OPTIONS") throw invalid(error.message);
-    throw toCliError(error, target);
-  }
-}

@@ -1,7 +1,7 @@
-import { defineCommand, type CommandContext } from "../command.js";
-import { toCliError } from "../errors.js";
-import { DATA_OPTION, JSON_OPTION, formatBytes, formatDuration, notFound, openDataStore } from "../shared.js";
-import type { RecordingSummary } from "@replay-devkit/store";
+import { formatBytes, formatDuration } from "@replay-devkit/codec";
+import { defineCommand } from "../command.js";
+import { getSummary } from "../recordings.js";
+import { DATA_OPTION, JSON_OPTION } from "../shared.js";
 
 export const show = defineCommand({
   name: "show",
@@ -38,23 +38,3 @@ export const show = defineCommand({
     ctx.stdout.write(fields.map(([k, v]) => `${k.padEnd(11)}  ${v}`).join("\n") + "\n");
   },
 });
-
-/** One recording's metadata, or NOT_FOUND naming the id; shared with the MCP server. */
-export async function getSummary(
-  ctx: CommandContext,
-  data: string | undefined,
-  id: string,
-): Promise<RecordingSummary> {
-  const store = await openDataStore(ctx, data, "read");
-  if (!store) throw notFound(id);
-  let summary: RecordingSummary | null;
-  try {
-    summary = store.getRecording(id);
-  } catch (error) {
-    throw toCliError(error);
-  } finally {
-    store.close();
-  }
-  if (!summary) throw notFound(id);
-  return summary;
-}

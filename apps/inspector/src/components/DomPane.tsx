@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { PlayerController } from "../lib/player";
-import { cssSelector } from "../lib/selector";
+import { stableSelector } from "@replay-devkit/analysis";
 import { CopyButton } from "./CopyButton";
 import type { HighlightBox } from "./Player";
 import { usePlayerState } from "./Player";
@@ -89,7 +89,7 @@ export function DomPane({ controller, onHighlight }: DomPaneProps) {
   };
 
   const selector = useMemo(
-    () => (selected && selected.isConnected ? cssSelector(selected) : null),
+    () => (selected && selected.isConnected ? stableSelector(selected) : null),
     [selected],
   );
   const mirrorId = selected ? controller?.replayer?.getMirror().getId(selected) : undefined;

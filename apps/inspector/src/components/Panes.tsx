@@ -5,7 +5,8 @@ import { Fragment, useEffect, useMemo, useRef, useState } from "react";
 import type { AppLogLine, FindingReport, PosthogEvent } from "../lib/api";
 import type { PlayerController } from "../lib/player";
 import type { ConsoleLevel, NetworkRow } from "../lib/timeline";
-import { formatBytes, formatDuration, lastAtOrBefore } from "../lib/timeline";
+import { formatBytes, formatDuration } from "@replay-devkit/codec";
+import { lastAtOrBefore } from "../lib/timeline";
 import { usePlayerState } from "./Player";
 
 /** Rendering more rows than this at 10 Hz makes the page sluggish; filters narrow it down. */

@@ -7,7 +7,7 @@ import type { PosthogEvent } from "../lib/api";
 import type { CheckpointMode, PlayerState } from "../lib/player";
 import { PlayerController, SPEEDS, initialPlayerState } from "../lib/player";
 import type { Marker } from "../lib/timeline";
-import { formatDuration } from "../lib/timeline";
+import { formatDuration } from "@replay-devkit/codec";
 
 const IDLE: PlayerState = initialPlayerState();
 const noopSubscribe = () => () => {};

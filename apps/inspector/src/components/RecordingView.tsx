@@ -6,7 +6,7 @@ import type { AppLogLine, FindingReport, PosthogEvent, RecordingSummary } from "
 import { EXPORT_FORMATS, api } from "../lib/api";
 import { checkpointMode } from "../lib/player";
 import type { PlayerController } from "../lib/player";
-import { formatBytes, formatDuration } from "../lib/timeline";
+import { formatBytes, formatDuration } from "@replay-devkit/codec";
 import { CopyButton } from "./CopyButton";
 import { DomPane } from "./DomPane";
 import { ConsolePane, EventsPane, FindingsPane, NetworkPane, ServerLogsPane } from "./Panes";

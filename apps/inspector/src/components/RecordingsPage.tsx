@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ListQuery, RecordingList } from "../lib/api";
 import { api } from "../lib/api";
 import { COLUMNS, serverSort, type SortKey } from "../lib/list";
-import { formatBytes, formatDuration } from "../lib/timeline";
+import { formatBytes, formatDuration } from "@replay-devkit/codec";
 import { DoctorPanel } from "./DoctorPanel";
 import { EmptyState } from "./EmptyState";
 import { ImportControl } from "./ImportControl";

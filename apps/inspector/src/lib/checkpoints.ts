@@ -8,6 +8,7 @@
 // canvas, shadow DOM, iframes, custom elements, legacy ordering) marks it unsafe: no checkpoints
 // are taken until the next real full snapshot resets it. A wrong checkpoint would be worse than a
 // slow seek.
+import { EventType, IncrementalSource } from "@replay-devkit/codec";
 import type { RrwebEvent } from "./api";
 
 type Json = Record<string, unknown>;
@@ -34,13 +35,26 @@ export interface Checkpoint {
   bytes: number;
 }
 
-const MUTATION = 0;
-const SAFE_STATELESS = new Set([1, 2, 4, 6, 11, 12, 14]); // moves, clicks, resize, touch, log, drag, selection
-const SCROLL = 3;
-const INPUT = 5;
-const MEDIA = 7;
-const FONT = 10;
-const POINTER_SOURCES = new Set([1, 6, 12]);
+const MUTATION = IncrementalSource.Mutation;
+/** Sources that change nothing a snapshot holds. */
+const SAFE_STATELESS = new Set<number>([
+  IncrementalSource.MouseMove,
+  IncrementalSource.MouseInteraction,
+  IncrementalSource.ViewportResize,
+  IncrementalSource.TouchMove,
+  IncrementalSource.Log,
+  IncrementalSource.Drag,
+  IncrementalSource.Selection,
+]);
+const SCROLL = IncrementalSource.Scroll;
+const INPUT = IncrementalSource.Input;
+const MEDIA = IncrementalSource.MediaInteraction;
+const FONT = IncrementalSource.Font;
+const POINTER_SOURCES = new Set<number>([
+  IncrementalSource.MouseMove,
+  IncrementalSource.TouchMove,
+  IncrementalSource.Drag,
+]);
 
 export interface CheckpointOptions {
   /** Minimum recording time between checkpoints. */
@@ -149,7 +163,7 @@ export class CheckpointBuilder {
   private apply(event: RrwebEvent): void {
     const data = event.data;
     switch (event.type) {
-      case 4:
+      case EventType.Meta:
         if (isObject(data)) {
           this.meta = {
             href: typeof data.href === "string" ? data.href : "",
@@ -158,7 +172,7 @@ export class CheckpointBuilder {
           };
         }
         return;
-      case 2: {
+      case EventType.FullSnapshot: {
         if (!isObject(data) || !isObject(data.node) || this.meta === null) {
           this.unsafe("full snapshot without a Meta before it");
           return;
@@ -173,7 +187,7 @@ export class CheckpointBuilder {
         const offset = isObject(data.initialOffset) ? data.initialOffset : null;
         if (offset) {
           this.scroll.set(this.doc.id, {
-            type: 3,
+            type: EventType.IncrementalSnapshot,
             timestamp: event.timestamp,
             data: {
               source: SCROLL,
@@ -187,7 +201,7 @@ export class CheckpointBuilder {
         this.unsafeReason = null;
         return;
       }
-      case 3:
+      case EventType.IncrementalSnapshot:
         break;
       default:
         return; // DomContentLoaded, Load, Custom, Plugin: no effect on the page.
@@ -196,7 +210,7 @@ export class CheckpointBuilder {
     const source = data.source;
     if (source === MUTATION) return this.mutate(data);
     if (POINTER_SOURCES.has(source)) this.pointer = event;
-    if (source === 4 && this.meta && typeof data.width === "number" && typeof data.height === "number") {
+    if (source === IncrementalSource.ViewportResize && this.meta && typeof data.width === "number" && typeof data.height === "number") {
       this.meta = { ...this.meta, width: data.width, height: data.height };
     }
     if (SAFE_STATELESS.has(source)) return;
@@ -322,8 +336,12 @@ export class CheckpointBuilder {
       index,
       bytes,
       events: () => [
-        { type: 4, timestamp: time, data: { ...meta } },
-        { type: 2, timestamp: time, data: { node: structuredClone(doc), initialOffset: offset } },
+        { type: EventType.Meta, timestamp: time, data: { ...meta } },
+        {
+          type: EventType.FullSnapshot,
+          timestamp: time,
+          data: { node: structuredClone(doc), initialOffset: offset },
+        },
         ...state.map((e) => ({ ...structuredClone(e), timestamp: time })),
       ],
     });

@@ -3,7 +3,8 @@
 import type { PosthogEvent, RrwebEvent } from "./api";
 import { CheckpointBuilder } from "./checkpoints";
 import type { ConsoleRow, Gap, Marker, NetworkRow } from "./timeline";
-import { EventType, consoleRows, isActive, markers, networkRows } from "./timeline";
+import { EventType } from "@replay-devkit/codec";
+import { consoleRows, isActive, markers, networkRows } from "./timeline";
 
 /** Appends sorted `items` to sorted `list`, re-sorting only when they interleave (rare). */
 function appendSorted<T extends { timestamp: number }>(list: T[], items: readonly T[]): void {

@@ -1,11 +1,10 @@
-import { windowConsoleEntries, windowNetworkEntries } from "@replay-devkit/codec";
+import { formatDuration, windowConsoleEntries, windowNetworkEntries } from "@replay-devkit/codec";
 import { capturedRrwebEvents } from "@replay-devkit/test-utils";
 import { describe, expect, it } from "vitest";
 import type { RrwebEvent } from "./api";
 import { WindowDerivation } from "./derive";
 import {
   consoleRows,
-  formatDuration,
   inactiveGaps,
   lastAtOrBefore,
   markers,

@@ -1,8 +1,13 @@
 // Pure derivations from one window's rrweb events: console and network rows, timeline markers and
 // inactivity gaps. Kept free of React and the DOM so they are unit-tested in Node. Reading the
 // console and network plugins is the codec's job (the same extraction the CLI, HAR export and
-// testing package use); this file only turns its entries into what the panes show.
+// testing package use), and what counts as a failed request is analysis's; this file only turns
+// their entries into what the panes show.
+import { classifyRequest } from "@replay-devkit/analysis";
 import {
+  EventType,
+  IncrementalSource,
+  MouseInteractions,
   windowConsoleEntries,
   windowNetworkEntries,
   type ConsoleEntry,
@@ -10,31 +15,19 @@ import {
 } from "@replay-devkit/codec";
 import type { PosthogEvent, RrwebEvent } from "./api";
 
-export const EventType = {
-  DomContentLoaded: 0,
-  Load: 1,
-  FullSnapshot: 2,
-  IncrementalSnapshot: 3,
-  Meta: 4,
-  Custom: 5,
-  Plugin: 6,
-} as const;
-
-export const IncrementalSource = {
-  Mutation: 0,
-  MouseMove: 1,
-  MouseInteraction: 2,
-  Scroll: 3,
-  ViewportResize: 4,
-  Input: 5,
-  TouchMove: 6,
-  MediaInteraction: 7,
-  Drag: 12,
-} as const;
-
-const MOUSE_CLICK = 2;
-const MOUSE_DBLCLICK = 4;
-const ACTIVE_SOURCES = new Set<number>([1, 2, 3, 4, 5, 6, 7, 12]);
+const MOUSE_CLICK = MouseInteractions.Click;
+const MOUSE_DBLCLICK = MouseInteractions.DblClick;
+/** Sources that mean the user did something (the player skips stretches without them). */
+const ACTIVE_SOURCES = new Set<number>([
+  IncrementalSource.MouseMove,
+  IncrementalSource.MouseInteraction,
+  IncrementalSource.Scroll,
+  IncrementalSource.ViewportResize,
+  IncrementalSource.Input,
+  IncrementalSource.TouchMove,
+  IncrementalSource.MediaInteraction,
+  IncrementalSource.Drag,
+]);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -120,19 +113,14 @@ export function consoleRows(events: readonly RrwebEvent[], firstIndex = 0): Cons
   return windowConsoleEntries(events, THIS_WINDOW).map((entry, i) => toConsoleRow(entry, firstIndex + i));
 }
 
-const HAS_SCHEME = /^[a-z][a-z\d+.-]*:/i;
-
 /**
  * The pane's view of a codec entry, or null for entries that are not requests: posthog-js also
  * observes paint and first-input timings through the network plugin, named "first-paint" or
  * "pointerdown" and without an initiator.
  */
 export function toNetworkRow(entry: NetworkEntry, index: number): NetworkRow | null {
-  if (entry.initiatorType === null && !HAS_SCHEME.test(entry.url)) return null;
-  // A 0 from the fetch/XHR wrapper is a request that failed. A 0 from Resource Timing alone is
-  // a cross-origin (opaque) response whose status the browser hides: unknown, not failed.
-  const wrapped = entry.initiatorType === "fetch" || entry.initiatorType === "xmlhttprequest";
-  const status = entry.status === 0 && !wrapped ? null : entry.status;
+  const { status, failed, timingOnly } = classifyRequest(entry);
+  if (timingOnly) return null;
   const { windowId: _windowId, initiatorType, ...rest } = entry;
   return {
     ...rest,
@@ -143,7 +131,7 @@ export function toNetworkRow(entry: NetworkEntry, index: number): NetworkRow | n
     sizeBytes: entry.transferSize || null,
     requestBody: entry.requestBody || null,
     responseBody: entry.responseBody || null,
-    failed: status !== null && (status >= 400 || status === 0),
+    failed,
   };
 }
 
@@ -247,24 +235,6 @@ export function inactiveGaps(events: readonly RrwebEvent[], thresholdMs: number)
   if (last && last.timestamp - lastActive > thresholdMs)
     gaps.push({ start: lastActive, end: last.timestamp });
   return gaps;
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return "–";
-  const total = Math.floor(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return h > 0
-    ? `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`
-    : `${m}:${String(s).padStart(2, "0")}`;
-}
-
-export function formatBytes(bytes: number | null): string {
-  if (bytes === null || !Number.isFinite(bytes)) return "–";
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** Index of the last item whose timestamp is <= t (items sorted by timestamp), or -1. */

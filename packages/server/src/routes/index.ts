@@ -7,6 +7,7 @@ import { health } from "./health.js";
 import { exportRecording } from "./export.js";
 import { importFile } from "./import.js";
 import { posthogStatic } from "./posthog-static.js";
+import { recordingProfile } from "./profile.js";
 import { deleteRecording } from "./recording-delete.js";
 import { getRecording } from "./recording-get.js";
 import { listRecordings } from "./recordings-list.js";
@@ -18,6 +19,7 @@ import { remoteConfigJs } from "./remote-config-js.js";
 import { remoteConfigJson } from "./remote-config-json.js";
 import { rrwebIngest } from "./rrweb.js";
 import { stream } from "./stream.js";
+import { recordingTimeline } from "./timeline.js";
 
 export { inspectorStatic } from "./inspector-static.js";
 
@@ -78,5 +80,7 @@ export const ROUTES: readonly Route[] = [
   { name: "logs", method: "GET", path: "/api/recordings/:id/logs", handler: recordingLogs },
   { name: "export", method: "GET", path: "/api/recordings/:id/export", handler: exportRecording },
   { name: "findings", method: "GET", path: "/api/recordings/:id/findings", handler: findings },
+  { name: "timeline", method: "GET", path: "/api/recordings/:id/timeline", handler: recordingTimeline },
+  { name: "profile", method: "GET", path: "/api/recordings/:id/profile", handler: recordingProfile },
   { name: "doctor", method: "GET", path: "/api/doctor", handler: doctor },
 ];

@@ -1,34 +1,13 @@
-import { isRecord } from "./json.js";
-
-/** Ids that build tools or frameworks generate; they change between builds and sessions. */
-const VOLATILE_ID =
-  /^(?::r[0-9a-z]+:|«r[0-9a-z]+»|react-|radix-|headlessui-|mui-|ember\d|__next|rc_|[0-9])|[0-9a-f]{8,}|\d{4,}/i;
-const VOLATILE_CLASS =
-  /^(?:css-[0-9a-z]+|sc-[0-9a-z]+|jsx-\d+|emotion-|svelte-[0-9a-z]+|_[0-9a-z]{5,}|.*__[0-9a-z]{5}$|.*[_-][0-9a-z]*\d[0-9a-z]*$)/i;
-
-/** Whether an id looks generated (React `:r1:`, uuids, long numbers, ...). @see NodeMirror.selector */
-export function isVolatileId(id: string): boolean {
-  return VOLATILE_ID.test(id);
-}
-
-/** Whether a class name looks hashed (CSS modules, emotion, styled-components, ...). @see NodeMirror.selector */
-export function isVolatileClass(name: string): boolean {
-  // `:hover`-style classes are added by rrweb's replayer, not by the app.
-  return name.startsWith(":") || VOLATILE_CLASS.test(name);
-}
-
-/** Attributes test authors put on elements precisely so that tests can find them. */
-export const TEST_ID_ATTRIBUTES = ["data-testid", "data-test-id", "data-test", "data-cy"] as const;
-
-/** Escapes a value for use inside a double-quoted CSS attribute selector. */
-export function cssStringEscape(value: string): string {
-  return value.replace(/["\\]/g, "\\$&");
-}
-
-/** Escapes an id or class name for use as a CSS identifier. */
-export function cssIdentEscape(value: string): string {
-  return value.replace(/[^a-zA-Z0-9_-]/g, (c) => `\\${c}`);
-}
+import { EventType, IncrementalSource, isRecord } from "@replay-devkit/codec";
+import {
+  cssIdentEscape,
+  isVolatileClass,
+  isVolatileId,
+  stableSelectorOf,
+  TEST_ID_ATTRIBUTES,
+  type SelectorCandidate,
+  type SelectorSource,
+} from "./selector.js";
 
 // rrweb's serialized node types (rrweb-snapshot NodeType).
 const ELEMENT = 2;
@@ -60,9 +39,8 @@ function attributeString(value: unknown): string | null {
  * say which element an event's node id was and how to find it again, without a browser or a DOM
  * library. Feed it the window's events in order ({@link NodeMirror.apply}).
  *
- * Selectors follow the same rules as `@replay-devkit/testing`'s `stableSelector`: an id, a
- * test-id attribute, `name` or a class that is unique in the document (generated ids and hashed
- * classes skipped), else an `:nth-child` path from the nearest ancestor that has one.
+ * Selectors follow the one stable-selector rule ({@link stableSelectorOf}), the same as a live
+ * DOM's `stableSelector`, with uniqueness answered from counts kept as the DOM changes.
  */
 export class NodeMirror {
   #nodes = new Map<number, MirrorNode>();
@@ -86,8 +64,9 @@ export class NodeMirror {
   apply(event: { type: number; data?: unknown }): void {
     const data = event.data;
     if (!isRecord(data)) return;
-    if (event.type === 2) this.reset(data.node);
-    else if (event.type === 3 && data.source === 0) this.mutate(data);
+    if (event.type === EventType.FullSnapshot) this.reset(data.node);
+    else if (event.type === EventType.IncrementalSnapshot && data.source === IncrementalSource.Mutation)
+      this.mutate(data);
   }
 
   /** Replaces the mirror with a full snapshot's `node` tree. */
@@ -144,29 +123,7 @@ export class NodeMirror {
    */
   selector(id: number): string | null {
     const el = this.element(id);
-    if (!el) return null;
-    const own = this.#ownSelector(el);
-    if (own) return own;
-    const parts: string[] = [];
-    let cur: MirrorNode | undefined = el;
-    while (cur) {
-      const tag = cur.tagName ?? "*";
-      const parent: MirrorNode | undefined =
-        cur.parentId === null ? undefined : this.#nodes.get(cur.parentId);
-      if (tag === "body" || tag === "html" || !parent || parent.type !== ELEMENT) {
-        parts.unshift(tag);
-        break;
-      }
-      const anchor = cur === el ? null : this.#ownSelector(cur);
-      if (anchor) {
-        parts.unshift(anchor);
-        break;
-      }
-      const siblings = parent.childIds.filter((c) => this.#nodes.get(c)?.type === ELEMENT);
-      parts.unshift(`${tag}:nth-child(${siblings.indexOf(cur.id) + 1})`);
-      cur = parent;
-    }
-    return parts.join(" > ");
+    return el ? stableSelectorOf(el, this.#source) : null;
   }
 
   /** A short human label (`button#pay.primary`), cheaper than a selector and not checked for uniqueness. */
@@ -212,35 +169,35 @@ export class NodeMirror {
     return null;
   }
 
-  #ownSelector(el: MirrorNode): string | null {
-    const tag = el.tagName ?? "*";
-    const id = el.attributes.id;
-    if (id && !isVolatileId(id) && this.#counts.get(`#${id}`) === 1) return `#${cssIdentEscape(id)}`;
-    for (const attr of TEST_ID_ATTRIBUTES) {
-      const v = el.attributes[attr];
-      if (v && this.#counts.get(`[${attr}]${v}`) === 1) return `[${attr}="${cssStringEscape(v)}"]`;
-    }
-    const name = el.attributes.name;
-    if (name && this.#counts.get(`${tag}[name]${name}`) === 1)
-      return `${tag}[name="${cssStringEscape(name)}"]`;
-    for (const cls of classList(el)) {
-      if (isVolatileClass(cls)) continue;
-      if (this.#counts.get(`${tag}.${cls}`) === 1) return `${tag}.${cssIdentEscape(cls)}`;
-    }
-    return null;
-  }
+  /** The stable-selector rule's view of this mirror. */
+  readonly #source: SelectorSource<MirrorNode> = {
+    tag: (el) => el.tagName ?? "*",
+    attribute: (el, name) => el.attributes[name] ?? null,
+    classes: (el) => classList(el),
+    parent: (el) => {
+      const parent = el.parentId === null ? undefined : this.#nodes.get(el.parentId);
+      return parent && parent.type === ELEMENT ? parent : null;
+    },
+    position: (el) => {
+      const parent = el.parentId === null ? undefined : this.#nodes.get(el.parentId);
+      if (!parent) return 1;
+      const siblings = parent.childIds.filter((c) => this.#nodes.get(c)?.type === ELEMENT);
+      return siblings.indexOf(el.id) + 1;
+    },
+    unique: (_el, candidate) => this.#counts.get(countKey(candidate)) === 1,
+  };
 
   #count(node: MirrorNode, delta: 1 | -1): void {
     if (node.type !== ELEMENT) return;
     const tag = node.tagName ?? "*";
     const keys: string[] = [];
-    if (node.attributes.id) keys.push(`#${node.attributes.id}`);
-    for (const attr of TEST_ID_ATTRIBUTES) {
-      const v = node.attributes[attr];
-      if (v) keys.push(`[${attr}]${v}`);
+    if (node.attributes.id) keys.push(countKey({ kind: "id", value: node.attributes.id }));
+    for (const name of TEST_ID_ATTRIBUTES) {
+      const value = node.attributes[name];
+      if (value) keys.push(countKey({ kind: "attribute", name, value }));
     }
-    if (node.attributes.name) keys.push(`${tag}[name]${node.attributes.name}`);
-    for (const cls of new Set(classList(node))) keys.push(`${tag}.${cls}`);
+    if (node.attributes.name) keys.push(countKey({ kind: "name", tag, value: node.attributes.name }));
+    for (const cls of new Set(classList(node))) keys.push(countKey({ kind: "class", tag, value: cls }));
     for (const key of keys) {
       const next = (this.#counts.get(key) ?? 0) + delta;
       if (next <= 0) this.#counts.delete(key);
@@ -314,6 +271,20 @@ export class NodeMirror {
       this.#nodes.delete(current.id);
       stack.push(...current.childIds);
     }
+  }
+}
+
+/** The key under which the mirror counts the elements a candidate selector matches. */
+function countKey(c: SelectorCandidate): string {
+  switch (c.kind) {
+    case "id":
+      return `#${c.value}`;
+    case "attribute":
+      return `[${c.name}]${c.value}`;
+    case "name":
+      return `${c.tag}[name]${c.value}`;
+    case "class":
+      return `${c.tag}.${c.value}`;
   }
 }
 

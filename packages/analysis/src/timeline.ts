@@ -1,12 +1,17 @@
 import {
-  NodeMirror,
-  recordingMarkers,
+  EventType,
+  IncrementalSource,
   windowConsoleEntries,
   windowNetworkEntries,
   type NetworkEntry,
   type Recording,
-  type RecordingMarker,
 } from "@replay-devkit/codec";
+import { recordingMarkers, type RecordingMarker } from "./markers.js";
+import { NodeMirror } from "./mirror.js";
+import { classifyRequest } from "./requests.js";
+import { countElements, subtreeIds } from "./serialized.js";
+import { shorten } from "./text.js";
+import { recordingSpan } from "./time.js";
 
 /** Version of the `--format json` shape; bumped on any change that could break a reader. */
 export const TIMELINE_FORMAT_VERSION = 1;
@@ -109,7 +114,7 @@ export interface Timeline {
   seen: { clicks: string[]; inputs: string[]; requests: string[]; pages: string[]; events: string[] };
 }
 
-/** An anchor as `--around` accepts it, already parsed. */
+/** An anchor as `around` accepts it, already parsed. */
 export type Anchor =
   | { kind: "time"; offsetMs: number; text: string }
   | { kind: "click" | "input"; selector: string | null; text: string }
@@ -126,7 +131,6 @@ export interface TimelineOptions {
   anchor?: Anchor;
 }
 
-const INTERACTIVE_INITIATORS = new Set(["fetch", "xmlhttprequest", "navigation", "beacon", "other"]);
 /** Custom events the SDK writes for itself; they say nothing about what the user did. */
 const SDK_CUSTOM_TAGS = new Set([
   "$remote_config_received",
@@ -149,11 +153,8 @@ const SKIPPED_POSTHOG_EVENTS = new Set([
 const POSTHOG_ENVELOPE_PROPS = new Set(["distinct_id", "token"]);
 const SEEN_LIMIT = 8;
 const MAX_DOM_CHANGES = 4;
-
-function shorten(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
+/** rrweb-snapshot NodeType.Element. */
+const ELEMENT_NODE = 2;
 
 function firstArgument(payload: readonly string[]): string {
   const first = payload[0];
@@ -166,9 +167,13 @@ function firstArgument(payload: readonly string[]): string {
   }
 }
 
+// The platform URL parser, typed with the members read here (this package compiles without DOM or node types).
+const PlatformUrl = (globalThis as unknown as { URL: new (url: string) => { pathname: string; search: string } })
+  .URL;
+
 function pathOf(url: string): string {
   try {
-    const parsed = new URL(url);
+    const parsed = new PlatformUrl(url);
     return `${parsed.pathname}${parsed.search}`;
   } catch {
     return url;
@@ -193,18 +198,7 @@ export function buildTimeline(
   rec: Recording,
   opts: TimelineOptions = {},
 ): Timeline & { anchorEntry: TimelineEntry | null } {
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const w of rec.windows) {
-    const first = w.events[0];
-    const last = w.events.at(-1);
-    if (first) start = Math.min(start, first.timestamp);
-    if (last) end = Math.max(end, last.timestamp);
-  }
-  if (!Number.isFinite(start)) {
-    start = 0;
-    end = 0;
-  }
+  const { start, end } = recordingSpan(rec) ?? { start: 0, end: 0 };
   const bodyLimit = opts.bodyLimit ?? 500;
   const entries: TimelineEntry[] = [];
   const seen: Timeline["seen"] = { clicks: [], inputs: [], requests: [], pages: [], events: [] };
@@ -306,10 +300,10 @@ export function buildTimeline(
 
       const data = event.data as unknown;
       const isMutation =
-        event.type === 3 &&
+        event.type === EventType.IncrementalSnapshot &&
         typeof data === "object" &&
         data !== null &&
-        (data as { source?: unknown }).source === 0;
+        (data as { source?: unknown }).source === IncrementalSource.Mutation;
       if (isMutation) {
         pending ??= {
           entry: {
@@ -326,7 +320,7 @@ export function buildTimeline(
         pending.entry.endOffsetMs = offsetMs;
         pending.entry.mutations += 1;
         foldMutation(mirror, data as Record<string, unknown>, pending.byKey);
-      } else if (event.type === 6 || event.type === 3) {
+      } else if (event.type === EventType.Plugin || event.type === EventType.IncrementalSnapshot) {
         for (const c of windowConsoleEntries([event], windowId)) {
           if (c.level !== "warn" && c.level !== "error" && c.level !== "assert") continue;
           const entry: ConsoleTimelineEntry = {
@@ -360,7 +354,7 @@ export function buildTimeline(
                 `${entry.method} ${pathOf(entry.url)}`.includes(anchor.contains)),
           );
         }
-      } else if (event.type === 5 && typeof data === "object" && data !== null) {
+      } else if (event.type === EventType.Custom && typeof data === "object" && data !== null) {
         const custom = data as { tag?: unknown; payload?: unknown };
         if (typeof custom.tag === "string" && !SDK_CUSTOM_TAGS.has(custom.tag)) {
           const entry: CustomEntry = {
@@ -421,6 +415,11 @@ export function buildTimeline(
   };
 }
 
+/**
+ * Whether the acted-on element matches an anchor's selector: the element or one of its ancestors
+ * has exactly that stable selector (so a selector copied from the inspector or the testing package
+ * matches), or is matched by it as a simple compound selector (`#pay`, `button.primary`).
+ */
 function matchesElement(
   mirror: NodeMirror,
   nodeId: number | undefined,
@@ -429,20 +428,25 @@ function matchesElement(
 ): boolean {
   if (wanted === null) return true;
   if (selector !== null && selector === wanted) return true;
-  return nodeId !== undefined && mirror.closest(nodeId, wanted) !== null;
+  if (nodeId === undefined) return false;
+  for (let el = mirror.element(nodeId); el; ) {
+    if (mirror.selector(el.id) === wanted) return true;
+    el = el.parentId === null ? undefined : mirror.element(el.parentId);
+  }
+  return mirror.closest(nodeId, wanted) !== null;
 }
 
 function requestEntry(n: NetworkEntry, start: number, bodies: boolean, limit: number): RequestEntry | null {
-  const failed = n.status !== null && (n.status >= 400 || n.status === 0);
+  const { status, failed, fromApp, timingOnly } = classifyRequest(n);
   // Stylesheets, scripts and images loaded by the page are noise here, unless they failed.
-  if (!failed && n.initiatorType !== null && !INTERACTIVE_INITIATORS.has(n.initiatorType)) return null;
+  if (timingOnly || (!failed && !fromApp)) return null;
   const entry: RequestEntry = {
     kind: "request",
     offsetMs: n.timestamp - start,
     windowId: n.windowId,
     method: n.method,
     url: n.url,
-    status: n.status,
+    status,
     durationMs: n.durationMs === null ? null : Math.round(n.durationMs * 10) / 10,
     failed,
     initiator: n.initiatorType,
@@ -456,37 +460,6 @@ function requestEntry(n: NetworkEntry, start: number, bodies: boolean, limit: nu
 
 function cut(text: string, limit: number): string {
   return text.length > limit ? `${text.slice(0, limit)}… (${text.length} chars)` : text;
-}
-
-interface SerializedNode {
-  id?: unknown;
-  type?: unknown;
-  childNodes?: unknown;
-}
-
-function countElements(node: unknown): number {
-  let count = 0;
-  const stack: unknown[] = [node];
-  while (stack.length > 0) {
-    const current = stack.pop() as SerializedNode | null;
-    if (typeof current !== "object" || current === null) continue;
-    if (current.type === 2) count += 1;
-    if (Array.isArray(current.childNodes)) stack.push(...(current.childNodes as unknown[]));
-  }
-  return count;
-}
-
-/** Ids of a serialized node and everything under it. */
-export function subtreeIds(node: unknown): number[] {
-  const out: number[] = [];
-  const stack: unknown[] = [node];
-  while (stack.length > 0) {
-    const current = stack.pop() as SerializedNode | null;
-    if (typeof current !== "object" || current === null) continue;
-    if (typeof current.id === "number") out.push(current.id);
-    if (Array.isArray(current.childNodes)) stack.push(...(current.childNodes as unknown[]));
-  }
-  return out;
 }
 
 function change(byKey: Map<string, DomChange>, key: string): DomChange {
@@ -511,14 +484,14 @@ function foldMutation(
     const { id, parentId } = remove as { id?: unknown; parentId?: unknown };
     const node = typeof id === "number" ? mirror.node(id) : undefined;
     const target = change(byKey, where(parentId));
-    if (node && node.type !== 2) target.textChanged = true;
+    if (node && node.type !== ELEMENT_NODE) target.textChanged = true;
     else target.removed += 1;
   }
   // Nodes added inside nodes added by the same mutation count towards the outermost one.
   const addedUnder = new Map<number, string>();
   for (const add of Array.isArray(data.adds) ? (data.adds as unknown[]) : []) {
     if (typeof add !== "object" || add === null) continue;
-    const { parentId, node } = add as { parentId?: unknown; node?: SerializedNode };
+    const { parentId, node } = add as { parentId?: unknown; node?: { id?: unknown } };
     const outer = typeof parentId === "number" ? addedUnder.get(parentId) : undefined;
     const key = outer ?? where(parentId);
     if (node && typeof node.id === "number") addedUnder.set(node.id, key);
@@ -568,243 +541,3 @@ export function summarizeDom(changes: readonly DomChange[]): string {
   return `${parts.slice(0, MAX_DOM_CHANGES).join(", ")} and ${parts.length - MAX_DOM_CHANGES} more`;
 }
 
-const ANCHOR_KINDS = ["click", "input", "error", "warn", "request", "url", "event"] as const;
-
-/**
- * Parses an `--around` anchor: `click[:selector]`, `input[:selector]`, `error[:text]`,
- * `warn[:text]`, `request[:url part]`, `url[:url part]`, `event[:name]`, or a time offset
- * (`90s`, `01:30`, `1500ms`; see parseTimePoint). Null when it is none of these.
- */
-export function parseAnchor(text: string, parseTime: (text: string) => number | null): Anchor | null {
-  const trimmed = text.trim();
-  const colon = trimmed.indexOf(":");
-  const head = colon === -1 ? trimmed : trimmed.slice(0, colon);
-  const rest = colon === -1 ? null : trimmed.slice(colon + 1).trim();
-  if ((ANCHOR_KINDS as readonly string[]).includes(head)) {
-    const value = rest === "" ? null : rest;
-    const kind = head as (typeof ANCHOR_KINDS)[number];
-    if (kind === "click" || kind === "input") return { kind, selector: value, text: trimmed };
-    if (kind === "error" || kind === "warn") return { kind, contains: value, text: trimmed };
-    return { kind, contains: value, text: trimmed };
-  }
-  const offset = parseTime(trimmed);
-  return offset === null ? null : { kind: "time", offsetMs: offset, text: trimmed };
-}
-
-/** What a recording has to anchor on, for the message when an anchor matches nothing. */
-export function describeAnchors(timeline: Timeline): string {
-  const s = timeline.seen;
-  const errors = timeline.entries.filter((e) => e.kind === "console" && e.level !== "warn").length;
-  const parts = [
-    s.clicks.length > 0 ? `clicks on ${s.clicks.slice(0, 5).join(", ")}` : "no clicks",
-    s.inputs.length > 0 ? `inputs into ${s.inputs.slice(0, 3).join(", ")}` : null,
-    s.requests.length > 0 ? `requests ${s.requests.slice(0, 4).join(", ")}` : "no requests",
-    s.pages.length > 0 ? `pages ${s.pages.slice(0, 4).join(", ")}` : null,
-    `${errors} console error${errors === 1 ? "" : "s"}`,
-    s.events.length > 0 ? `events ${s.events.slice(0, 4).join(", ")}` : null,
-  ];
-  return `the recording has ${parts.filter((p) => p !== null).join("; ")}`;
-}
-
-export interface TimelineView extends Timeline {
-  anchor: { text: string; offsetMs: number; windowMs: number; fromMs: number; toMs: number } | null;
-  /** Index (in `entries`) of the entry the anchor matched, when it was an entry. */
-  anchorIndex: number | null;
-  scrubbed: boolean;
-  /** Entries left out by {@link limitEntries} on either side of those shown. */
-  omitted?: { before: number; after: number };
-}
-
-/**
- * Keeps at most `max` entries: those around the anchor when there is one, else the first ones. The
- * rest are counted in `omitted`, so a reader (or an agent with a small context) knows to narrow down.
- */
-export function limitEntries(view: TimelineView, max: number): TimelineView {
-  if (view.entries.length <= max) return view;
-  const center = view.anchorIndex ?? 0;
-  const start = Math.min(Math.max(0, center - Math.floor(max / 2)), view.entries.length - max);
-  const entries = view.entries.slice(start, start + max);
-  return {
-    ...view,
-    entries,
-    anchorIndex: view.anchorIndex === null ? null : view.anchorIndex - start,
-    omitted: { before: start, after: view.entries.length - start - max },
-  };
-}
-
-/** Keeps the entries within `windowMs` of the anchor (a DOM entry counts if its span overlaps). */
-export function windowAround(
-  timeline: Timeline,
-  anchor: { text: string; offsetMs: number; entry: TimelineEntry | null },
-  windowMs: number,
-  scrubbed: boolean,
-): TimelineView {
-  const fromMs = Math.max(0, anchor.offsetMs - windowMs);
-  const toMs = anchor.offsetMs + windowMs;
-  const entries = timeline.entries.filter((e) => {
-    const endMs = e.kind === "dom" ? e.endOffsetMs : e.offsetMs;
-    return endMs >= fromMs && e.offsetMs <= toMs;
-  });
-  const index = anchor.entry ? entries.indexOf(anchor.entry) : -1;
-  return {
-    ...timeline,
-    entries,
-    anchor: { text: anchor.text, offsetMs: anchor.offsetMs, windowMs, fromMs, toMs },
-    anchorIndex: index === -1 ? null : index,
-    scrubbed,
-  };
-}
-
-/** `mm:ss.mmm`; minutes keep counting past 59, as in the test helpers' messages. */
-export function formatOffset(ms: number): string {
-  const safe = Math.max(0, Math.round(ms));
-  const minutes = Math.floor(safe / 60_000);
-  const seconds = Math.floor((safe % 60_000) / 1000);
-  return `${String(minutes).padStart(2, "0")}:${String(seconds).padStart(2, "0")}.${String(safe % 1000).padStart(3, "0")}`;
-}
-
-function describeEntry(e: TimelineEntry): { kind: string; text: string } {
-  switch (e.kind) {
-    case "page":
-      return { kind: "page", text: e.url };
-    case "click":
-      return {
-        kind: "click",
-        text: `${e.selector ?? "(unknown element)"}${e.text ? ` ${JSON.stringify(e.text)}` : ""}`,
-      };
-    case "input": {
-      if (e.checked !== undefined)
-        return { kind: "input", text: `${e.selector ?? "(unknown element)"} checked=${e.checked}` };
-      const value = e.masked
-        ? `(masked, ${e.length} char${e.length === 1 ? "" : "s"})`
-        : JSON.stringify(e.value ?? "");
-      return { kind: "input", text: `${e.selector ?? "(unknown element)"} = ${value}` };
-    }
-    case "dom":
-      return { kind: "dom", text: e.summary || `${e.mutations} mutation(s)` };
-    case "console":
-      return {
-        kind: e.level,
-        text: `${JSON.stringify(e.message)}${e.argCount > 1 ? ` (+${e.argCount - 1} arg${e.argCount > 2 ? "s" : ""})` : ""}${e.source ? ` at ${e.source}` : ""}`,
-      };
-    case "request": {
-      const status = e.status === null ? "no status" : String(e.status);
-      const duration = e.durationMs === null ? "" : ` ${e.durationMs} ms`;
-      return {
-        kind: "request",
-        text: `${e.method} ${e.url} -> ${status}${duration}${e.failed ? " FAILED" : ""}`,
-      };
-    }
-    case "custom":
-      return { kind: "event", text: `${e.name}${e.payload ? ` ${e.payload}` : ""}` };
-  }
-}
-
-// Everything but tab and newline below 0x20, DEL and the C1 controls.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/**
- * Recorded strings come from a web page and may hold terminal escape sequences; they are shown as
- * `\u001b`-style escapes so printing a timeline can never drive the terminal.
- */
-export function printable(text: string): string {
-  return text.replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-function header(view: TimelineView): string[] {
-  const windows = view.windowIds.length === 1 ? "1 window" : `${view.windowIds.length} windows`;
-  const lines = [
-    `Session ${view.sessionId}: ${windows}, ${formatOffset(0)}-${formatOffset(view.durationMs)}, started ${new Date(view.startTime).toISOString()}`,
-  ];
-  if (view.anchor) {
-    lines.push(
-      `Around ${view.anchor.text} at ${formatOffset(view.anchor.offsetMs)} (±${view.anchor.windowMs / 1000}s: ${formatOffset(view.anchor.fromMs)}-${formatOffset(view.anchor.toMs)})`,
-    );
-  }
-  if (!view.scrubbed) lines.push("Not scrubbed: values are as recorded.");
-  if (view.omitted) {
-    lines.push(
-      `Showing ${view.entries.length} entries; ${view.omitted.before} earlier and ${view.omitted.after} later ones left out (narrow with around/window).`,
-    );
-  }
-  return lines;
-}
-
-/** Plain text: one line per entry, `>` marking the anchor. */
-export function renderText(view: TimelineView): string {
-  const lines = header(view);
-  lines.push("");
-  const multiWindow = view.windowIds.length > 1;
-  view.entries.forEach((e, i) => {
-    const { kind, text } = describeEntry(e);
-    const mark = i === view.anchorIndex ? ">" : " ";
-    const win = multiWindow && e.windowId ? ` [${e.windowId.slice(0, 8)}]` : "";
-    lines.push(`${mark} ${formatOffset(e.offsetMs)}  ${kind.padEnd(7)} ${text}${win}`);
-    if (e.kind === "request") {
-      if (e.requestBody !== undefined) lines.push(`      request body:  ${e.requestBody}`);
-      if (e.responseBody !== undefined) lines.push(`      response body: ${e.responseBody}`);
-    }
-  });
-  if (view.entries.length === 0) lines.push("(nothing happened in this window)");
-  return `${printable(lines.join("\n"))}\n`;
-}
-
-function mdCell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/`/g, "'").replace(/\r?\n/g, " ");
-}
-
-/** Markdown for an issue or an agent prompt: a header, a table, then request bodies if asked for. */
-export function renderMarkdown(view: TimelineView): string {
-  const [title, ...rest] = header(view);
-  const out = [
-    `### ${title}`,
-    ...rest.map((l) => `${l}  `),
-    "",
-    "| time | kind | what |",
-    "| --- | --- | --- |",
-  ];
-  view.entries.forEach((e, i) => {
-    const { kind, text } = describeEntry(e);
-    const time = i === view.anchorIndex ? `**${formatOffset(e.offsetMs)}**` : formatOffset(e.offsetMs);
-    const shown =
-      e.kind === "console" && e.level === "error"
-        ? `**${kind}**`
-        : e.kind === "request" && e.failed
-          ? `**${kind}**`
-          : kind;
-    out.push(`| ${time} | ${shown} | ${mdCell(text)} |`);
-  });
-  if (view.entries.length === 0) out.push("| | | nothing happened in this window |");
-  const withBodies = view.entries.filter(
-    (e): e is RequestEntry =>
-      e.kind === "request" && (e.requestBody !== undefined || e.responseBody !== undefined),
-  );
-  if (withBodies.length > 0) {
-    out.push("", "#### Bodies");
-    for (const e of withBodies) {
-      out.push("", `${formatOffset(e.offsetMs)} ${e.method} ${e.url}`);
-      const fence = "````";
-      if (e.requestBody !== undefined) out.push("", "request:", fence, e.requestBody, fence);
-      if (e.responseBody !== undefined) out.push("", "response:", fence, e.responseBody, fence);
-    }
-  }
-  return `${printable(out.join("\n"))}\n`;
-}
-
-/** The documented `--format json` shape (see README). */
-export function toJsonDocument(view: TimelineView): Record<string, unknown> {
-  return {
-    format: "replay-devkit-timeline",
-    version: TIMELINE_FORMAT_VERSION,
-    sessionId: view.sessionId,
-    windowIds: view.windowIds,
-    startTime: new Date(view.startTime).toISOString(),
-    durationMs: view.durationMs,
-    scrubbed: view.scrubbed,
-    anchor: view.anchor,
-    anchorIndex: view.anchorIndex,
-    omitted: view.omitted ?? { before: 0, after: 0 },
-    entries: view.entries,
-  };
-}

@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Recording, RrwebEvent } from "@replay-devkit/codec";
-import {
-  buildTimeline,
-  describeAnchors,
-  limitEntries,
-  parseAnchor,
-  renderMarkdown,
-  renderText,
-  windowAround,
-  type Anchor,
-  type TimelineEntry,
-} from "./timeline.js";
-import { parseTimePoint } from "./trim.js";
+import { describeAnchors, limitEntries, parseAnchor, windowAround } from "./anchors.js";
+import { parseTimePoint } from "./time.js";
+import { buildTimeline, type Anchor, type TimelineEntry } from "./timeline.js";
+import { renderMarkdown, renderText } from "./timeline-render.js";
 
 const T0 = 1_800_000_000_000;
 const ev = (type: number, t: number, data: unknown) =>

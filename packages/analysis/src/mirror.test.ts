@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { recordingMarkers } from "./markers.js";
-import { isVolatileClass, isVolatileId, NodeMirror } from "./mirror.js";
-import type { Recording, RrwebEvent } from "./types.js";
+import { NodeMirror } from "./mirror.js";
+import { isVolatileClass, isVolatileId } from "./selector.js";
+import type { Recording, RrwebEvent } from "@replay-devkit/codec";
 
 const el = (
   id: number,

@@ -1,21 +1,20 @@
-import { isRecord } from "./json.js";
-import type { Recording } from "./types.js";
+import {
+  EventType,
+  IncrementalSource,
+  isRecord,
+  MouseInteractions,
+  type Recording,
+} from "@replay-devkit/codec";
 
-// rrweb's numeric wire values (stable across versions); see POSTHOG-PROTOCOL.md §4.1.
-const META = 4;
-const INCREMENTAL = 3;
-const SOURCE_MOUSE_INTERACTION = 2;
-const SOURCE_SCROLL = 3;
-const SOURCE_VIEWPORT_RESIZE = 4;
-const SOURCE_INPUT = 5;
-const CLICK = 2;
-const FOCUS = 5;
-const BLUR = 6;
-const TOUCH_END = 9;
+const SOURCE_MOUSE_INTERACTION = IncrementalSource.MouseInteraction;
+const SOURCE_SCROLL = IncrementalSource.Scroll;
+const SOURCE_VIEWPORT_RESIZE = IncrementalSource.ViewportResize;
+const SOURCE_INPUT = IncrementalSource.Input;
+const { Click: CLICK, Focus: FOCUS, Blur: BLUR, TouchEnd: TOUCH_END } = MouseInteractions;
 
 /**
  * A recorded user action or page load worth pointing at: the shared vocabulary of the test helpers
- * (`LoadedRecording.markers()`) and the CLI's timeline.
+ * (`LoadedRecording.markers()`) and the timeline.
  */
 export interface RecordingMarker {
   kind: "page" | "click" | "input" | "scroll" | "resize";
@@ -80,7 +79,7 @@ export function recordingMarkers(rec: Recording, startTime?: number): RecordingM
         offsetMs: event.timestamp - (start as number),
       };
       const data = dataOf(event);
-      if (event.type === META) {
+      if (event.type === EventType.Meta) {
         out.push({
           ...base,
           kind: "page",
@@ -90,7 +89,7 @@ export function recordingMarkers(rec: Recording, startTime?: number): RecordingM
         });
         return;
       }
-      if (event.type !== INCREMENTAL) return;
+      if (event.type !== EventType.IncrementalSnapshot) return;
       const id = num(data.id);
       switch (data.source) {
         case SOURCE_MOUSE_INTERACTION:

@@ -1,5 +1,7 @@
-import { NodeMirror, type Recording, type RrwebEvent } from "@replay-devkit/codec";
-import { printable, subtreeIds } from "./timeline.js";
+import { EventType, formatBytes, IncrementalSource, type Recording, type RrwebEvent } from "@replay-devkit/codec";
+import { NodeMirror } from "./mirror.js";
+import { subtreeIds } from "./serialized.js";
+import { printable, utf8Length } from "./text.js";
 
 /** Version of the `--json` shape; bumped on any change that could break a reader. */
 export const PROFILE_FORMAT_VERSION = 1;
@@ -62,35 +64,35 @@ export interface RecordingProfile {
 }
 
 const SOURCES: Record<number, string> = {
-  1: "mouse-move",
-  2: "mouse-interaction",
-  3: "scroll",
-  4: "viewport-resize",
-  5: "input",
-  6: "touch-move",
-  7: "media",
-  8: "stylesheet-rule",
-  9: "canvas",
-  10: "font",
-  11: "log",
-  12: "drag",
-  13: "style-declaration",
-  14: "selection",
-  15: "adopted-stylesheet",
-  16: "custom-element",
+  [IncrementalSource.MouseMove]: "mouse-move",
+  [IncrementalSource.MouseInteraction]: "mouse-interaction",
+  [IncrementalSource.Scroll]: "scroll",
+  [IncrementalSource.ViewportResize]: "viewport-resize",
+  [IncrementalSource.Input]: "input",
+  [IncrementalSource.TouchMove]: "touch-move",
+  [IncrementalSource.MediaInteraction]: "media",
+  [IncrementalSource.StyleSheetRule]: "stylesheet-rule",
+  [IncrementalSource.CanvasMutation]: "canvas",
+  [IncrementalSource.Font]: "font",
+  [IncrementalSource.Log]: "log",
+  [IncrementalSource.Drag]: "drag",
+  [IncrementalSource.StyleDeclaration]: "style-declaration",
+  [IncrementalSource.Selection]: "selection",
+  [IncrementalSource.AdoptedStyleSheet]: "adopted-stylesheet",
+  [IncrementalSource.CustomElement]: "custom-element",
 };
 const TYPES: Record<number, string> = {
-  0: "dom-content-loaded",
-  1: "load",
-  2: "full-snapshot",
-  4: "meta",
-  5: "custom",
+  [EventType.DomContentLoaded]: "dom-content-loaded",
+  [EventType.Load]: "load",
+  [EventType.FullSnapshot]: "full-snapshot",
+  [EventType.Meta]: "meta",
+  [EventType.Custom]: "custom",
 };
 const MUTATION_PARTS = ["adds", "removes", "attributes", "texts"] as const;
 const TOP = 10;
 
 function bytesOf(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? "", "utf8");
+  return utf8Length(JSON.stringify(value) ?? "");
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -270,9 +272,9 @@ interface Sinks {
 function profileEvent(event: RrwebEvent, size: number, mirror: NodeMirror, s: Sinks): void {
   const data: unknown = (event as { data?: unknown }).data;
   const d = isObject(data) ? data : {};
-  if (event.type === 3) {
+  if (event.type === EventType.IncrementalSnapshot) {
     const source = typeof d.source === "number" ? d.source : -1;
-    if (source === 0) return profileMutation(d, size, mirror, s);
+    if (source === IncrementalSource.Mutation) return profileMutation(d, size, mirror, s);
     const category = SOURCES[source] ?? "incremental.other";
     const items = Array.isArray(d.positions)
       ? d.positions.length
@@ -282,19 +284,19 @@ function profileEvent(event: RrwebEvent, size: number, mirror: NodeMirror, s: Si
     s.row(category, size, items);
     return;
   }
-  if (event.type === 6) {
+  if (event.type === EventType.Plugin) {
     const plugin = typeof d.plugin === "string" ? d.plugin : "unknown";
     const name = plugin === "rrweb/console@1" ? "console" : plugin === "rrweb/network@1" ? "network" : plugin;
     const payload = isObject(d.payload) ? d.payload : {};
     s.row(`plugin.${name}`, size, Array.isArray(payload.requests) ? payload.requests.length : 1);
     return;
   }
-  if (event.type === 2) {
+  if (event.type === EventType.FullSnapshot) {
     walkNodes(d.node, s.css, s.dataUrls);
     s.row("full-snapshot", size, mirrorSizeAfter(d.node));
     return;
   }
-  if (event.type === 5) s.customTags.add(typeof d.tag === "string" ? d.tag : "(no tag)", size);
+  if (event.type === EventType.Custom) s.customTags.add(typeof d.tag === "string" ? d.tag : "(no tag)", size);
   s.row(TYPES[event.type] ?? "other", size, 1);
 }
 
@@ -475,13 +477,6 @@ export function parseBudget(text: string): number | null {
   return Number.isFinite(perMinute) && perMinute > 0 ? perMinute : null;
 }
 
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-}
-
 function percent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }
@@ -499,8 +494,8 @@ function table(headers: string[], rows: string[][], rightAlign: number[]): strin
 /** The human report: totals and rates, the category table, the heavy parts, and what to change. */
 export function renderProfile(p: RecordingProfile): string {
   const out = [
-    `Recording ${p.sessionId}: ${p.events} events, ${formatSize(p.bytes)} of event JSON over ${(p.durationMs / 1000).toFixed(1)}s (${p.windows} window${p.windows === 1 ? "" : "s"})`,
-    `${p.eventsPerSecond.toFixed(1)} events/s, ${formatSize(p.bytesPerMinute)}/min`,
+    `Recording ${p.sessionId}: ${p.events} events, ${formatBytes(p.bytes)} of event JSON over ${(p.durationMs / 1000).toFixed(1)}s (${p.windows} window${p.windows === 1 ? "" : "s"})`,
+    `${p.eventsPerSecond.toFixed(1)} events/s, ${formatBytes(p.bytesPerMinute)}/min`,
     "",
     ...table(
       ["category", "events", "items", "bytes", "share"],
@@ -508,7 +503,7 @@ export function renderProfile(p: RecordingProfile): string {
         c.category,
         String(c.events),
         String(c.items),
-        formatSize(c.bytes),
+        formatBytes(c.bytes),
         percent(c.share),
       ]),
       [1, 2, 3, 4],
@@ -519,7 +514,7 @@ export function renderProfile(p: RecordingProfile): string {
     out.push("", title);
     for (const c of list.slice(0, 5))
       out.push(
-        `  ${formatSize(c.bytes).padStart(9)}  ${percent(c.share).padStart(6)}  ${c.what}${c.count > 1 ? ` (${c.count}x)` : ""}`,
+        `  ${formatBytes(c.bytes).padStart(9)}  ${percent(c.share).padStart(6)}  ${c.what}${c.count > 1 ? ` (${c.count}x)` : ""}`,
       );
   };
   section("Inline CSS (_cssText and <style> text):", p.inlineCss);
@@ -536,4 +531,9 @@ export function renderProfile(p: RecordingProfile): string {
       out.push(`  - ${a.about} (${percent(a.share)}): ${a.setting}`, `      ${a.why}`);
   }
   return `${printable(out.join("\n"))}\n`;
+}
+
+/** The `replay-devkit-profile` document as JSON, indented, with a final newline (CLI `--json`, MCP, API). */
+export function profileJson(profile: RecordingProfile): string {
+  return `${JSON.stringify(profile, null, 2)}\n`;
 }
