@@ -11,6 +11,7 @@ import { mcp } from "./commands/mcp.js";
 import { profile } from "./commands/profile.js";
 import { prune } from "./commands/prune.js";
 import { scan } from "./commands/scan.js";
+import { serve } from "./commands/serve.js";
 import { show } from "./commands/show.js";
 import { timeline } from "./commands/timeline.js";
 import { validate } from "./commands/validate.js";
@@ -18,6 +19,7 @@ import { validate } from "./commands/validate.js";
 /** Every command, in the order help lists them. */
 export const COMMANDS: readonly Command<OptionSpecs>[] = [
   dev,
+  serve,
   doctor,
   list,
   show,

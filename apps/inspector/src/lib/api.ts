@@ -365,6 +365,10 @@ export function apiUrl(path: string, query?: Record<string, string | number | bo
     if (value === undefined || value === "" || value === false) continue;
     url.searchParams.set(key, value === true ? "1" : String(value));
   }
+  // A share link's grant (on a server with a token) is what lets this page read its one recording.
+  const grant =
+    typeof window === "undefined" ? null : new URLSearchParams(window.location.search).get("grant");
+  if (grant) url.searchParams.set("grant", grant);
   return url.toString();
 }
 
