@@ -10,6 +10,8 @@ import { list } from "./commands/list.js";
 import { mcp } from "./commands/mcp.js";
 import { profile } from "./commands/profile.js";
 import { prune } from "./commands/prune.js";
+import { pull } from "./commands/pull.js";
+import { push } from "./commands/push.js";
 import { scan } from "./commands/scan.js";
 import { serve } from "./commands/serve.js";
 import { show } from "./commands/show.js";
@@ -26,6 +28,8 @@ export const COMMANDS: readonly Command<OptionSpecs>[] = [
   importCommand,
   exportCommand,
   convert,
+  push,
+  pull,
   validate,
   fixture,
   scan,

@@ -209,7 +209,7 @@ export const dev = defineCommand({
     let posthogJsServed: boolean;
     // With an app to run, Ctrl-C must stop the app before the server, so dev takes the signals.
     const ownSignals = appArgv !== null;
-    const token = options.token ?? ctx.env.REPLAY_DEVKIT_TOKEN ?? null;
+    const token = options.token ?? (ctx.env.REPLAY_DEVKIT_TOKEN || null);
     try {
       ({ listening, url, posthogJsServed } = await startServer(ctx, {
         store,

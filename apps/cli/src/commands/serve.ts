@@ -61,7 +61,7 @@ export const serve = defineCommand({
     const host = options.host;
     if (!/^[A-Za-z0-9.:-]+$/.test(host))
       throw usageError(serve, `--host is not a host name or address: ${JSON.stringify(host)}`);
-    const token = options.token ?? ctx.env.REPLAY_DEVKIT_TOKEN ?? null;
+    const token = options.token ?? (ctx.env.REPLAY_DEVKIT_TOKEN || null);
     const projectTokens = parseProjectTokens(options["project-token"]);
     if (token === null && !LOOPBACK.has(host)) {
       throw new CliError(
