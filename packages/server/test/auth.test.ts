@@ -97,7 +97,7 @@ describe("with a server token", () => {
     expect(privateRoutes.map((r) => r.path)).toEqual(
       expect.arrayContaining(["/api/rrweb/:sessionId", "/api/import"]),
     );
-    const wrong = [
+    const wrong: Record<string, string>[] = [
       {},
       { authorization: `Basic ${Buffer.from(`user:${TOKEN}`).toString("base64")}` },
       { authorization: `Bearer ${TOKEN}x` },
