@@ -66,7 +66,13 @@ describe("serve + push/pull", () => {
   });
 
   afterAll(async () => {
-    await server?.stop();
+    if (server && server.child.exitCode === null) {
+      // SIGTERM (systemd's stop) drains and exits 0, closing the store.
+      const exited = new Promise<number | null>((done) => server.child.once("close", (code) => done(code)));
+      server.child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(server.stderr()).toMatch(/SIGTERM received, finishing in-flight requests/);
+    }
     dir?.cleanup();
   });
 
