@@ -16,6 +16,10 @@ export const EXIT = Object.freeze({
   PORT_IN_USE: 5,
   /** A CI check failed: `scan` found more than `--max-findings`, or `profile` is over `--budget`. */
   FINDINGS: 6,
+  /** A server refused the token (or none was given): `REPLAY_DEVKIT_TOKEN`, `--token`. */
+  UNAUTHORIZED: 7,
+  /** Another server failed or could not be reached (push, pull): network errors, 5xx, wrong answers. */
+  REMOTE: 8,
 });
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -29,6 +33,9 @@ export type CliErrorCode =
   | "REPLAY_DEVKIT_TOO_LARGE"
   | "REPLAY_DEVKIT_UNSUPPORTED_VERSION"
   | "REPLAY_DEVKIT_PORT_IN_USE"
+  | "REPLAY_DEVKIT_TOKEN_REQUIRED"
+  | "REPLAY_DEVKIT_UNAUTHORIZED"
+  | "REPLAY_DEVKIT_REMOTE"
   | "REPLAY_DEVKIT_DATABASE"
   | "REPLAY_DEVKIT_FINDINGS"
   | "REPLAY_DEVKIT_OVER_BUDGET"
@@ -46,6 +53,9 @@ export const EXIT_FOR_CODE: Readonly<Record<CliErrorCode, ExitCode>> = Object.fr
   REPLAY_DEVKIT_TOO_LARGE: EXIT.INVALID_INPUT,
   REPLAY_DEVKIT_UNSUPPORTED_VERSION: EXIT.INVALID_INPUT,
   REPLAY_DEVKIT_PORT_IN_USE: EXIT.PORT_IN_USE,
+  REPLAY_DEVKIT_TOKEN_REQUIRED: EXIT.USAGE,
+  REPLAY_DEVKIT_UNAUTHORIZED: EXIT.UNAUTHORIZED,
+  REPLAY_DEVKIT_REMOTE: EXIT.REMOTE,
   REPLAY_DEVKIT_DATABASE: EXIT.FAILURE,
   REPLAY_DEVKIT_FINDINGS: EXIT.FINDINGS,
   REPLAY_DEVKIT_OVER_BUDGET: EXIT.FINDINGS,
@@ -140,6 +150,12 @@ export function toCliError(error: unknown, context?: string): CliError {
       hint: "Use --port to pick another port.",
       cause: error,
     });
+  }
+  if (coded?.name === "HttpError" && coded.code === "TOKEN_REQUIRED") {
+    return new CliError("REPLAY_DEVKIT_TOKEN_REQUIRED", `${prefix}${coded.message}`, { cause: error });
+  }
+  if (coded?.name === "HttpError" && coded.code === "INVALID_OPTIONS") {
+    return new CliError("REPLAY_DEVKIT_USAGE", `${prefix}${coded.message}`, { cause: error });
   }
   if (coded && /^E[A-Z]+$/.test(coded.code)) return fromSystemError(coded.code, coded.message, prefix, error);
   const message = error instanceof Error ? error.message : String(error);

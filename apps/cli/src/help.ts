@@ -63,6 +63,8 @@ export function mainHelp(commands: readonly Command<OptionSpecs>[], version: str
       String(EXIT.FINDINGS),
       "privacy findings, recording cost over the allowed limit, or capture-doctor errors",
     ],
+    [String(EXIT.UNAUTHORIZED), "a server refused the token, or none was given (`REPLAY_DEVKIT_TOKEN`)"],
+    [String(EXIT.REMOTE), "another server failed or could not be reached (push, pull)"],
   ];
   return [
     `replay-devkit ${version}: local session replay for PostHog and rrweb`,

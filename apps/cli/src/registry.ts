@@ -10,7 +10,10 @@ import { list } from "./commands/list.js";
 import { mcp } from "./commands/mcp.js";
 import { profile } from "./commands/profile.js";
 import { prune } from "./commands/prune.js";
+import { pull } from "./commands/pull.js";
+import { push } from "./commands/push.js";
 import { scan } from "./commands/scan.js";
+import { serve } from "./commands/serve.js";
 import { show } from "./commands/show.js";
 import { timeline } from "./commands/timeline.js";
 import { validate } from "./commands/validate.js";
@@ -18,12 +21,15 @@ import { validate } from "./commands/validate.js";
 /** Every command, in the order help lists them. */
 export const COMMANDS: readonly Command<OptionSpecs>[] = [
   dev,
+  serve,
   doctor,
   list,
   show,
   importCommand,
   exportCommand,
   convert,
+  push,
+  pull,
   validate,
   fixture,
   scan,

@@ -339,14 +339,27 @@ describe("replay-devkit errors (built CLI)", () => {
     }
   });
 
-  it("warns when dev binds a non-loopback address, and stops cleanly on SIGINT", async () => {
-    const dev = await startDev(["--host", "0.0.0.0", "--port", String(await freePort())], {
-      env: { REPLAY_DEVKIT_DATA: join(dir.path, "wide") },
+  it("binds a non-loopback address only with a token, says so, and stops cleanly on SIGINT", async () => {
+    const port = String(await freePort());
+    const refused = await runCli(["dev", "--host", "0.0.0.0", "--port", port], {
+      env: { REPLAY_DEVKIT_DATA: join(dir.path, "wide"), REPLAY_DEVKIT_TOKEN: "" },
+    });
+    expect(refused.code).toBe(2);
+    expectOneLine(refused, "REPLAY_DEVKIT_TOKEN_REQUIRED");
+    const token = "wide-token-0123456789abcdef";
+    const dev = await startDev(["--host", "0.0.0.0", "--port", port], {
+      env: { REPLAY_DEVKIT_DATA: join(dir.path, "wide"), REPLAY_DEVKIT_TOKEN: token },
     });
     try {
       expect(dev.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       await waitForHealth(dev.url);
-      expect(dev.stderr()).toMatch(/warning: listening on 0\.0\.0\.0, not loopback/);
+      expect(dev.stderr()).toMatch(/listening on 0\.0\.0\.0, not loopback/);
+      expect(dev.stderr()).not.toContain(token);
+      expect((await fetch(`${dev.url}/api/recordings`)).status).toBe(401);
+      const authed = await fetch(`${dev.url}/api/recordings`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(authed.status).toBe(200);
     } finally {
       expect(await dev.stop()).toBe(0);
     }

@@ -84,8 +84,17 @@ export function startDev(
   args: readonly string[],
   opts: { env?: Record<string, string>; cwd?: string; bin?: string; timeoutMs?: number } = {},
 ): Promise<DevProcess> {
+  return startListening("dev", args, opts);
+}
+
+/** Starts `dev` or `serve` and resolves once it printed its URL on stdout (it is listening by then). */
+export function startListening(
+  command: "dev" | "serve",
+  args: readonly string[],
+  opts: { env?: Record<string, string>; cwd?: string; bin?: string; timeoutMs?: number } = {},
+): Promise<DevProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [opts.bin ?? BIN, "dev", ...args], {
+    const child = spawn(process.execPath, [opts.bin ?? BIN, command, ...args], {
       cwd: opts.cwd ?? CLI_ROOT,
       env: { ...process.env, ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -95,7 +104,7 @@ export function startDev(
     const exited = new Promise<number | null>((done) => child.on("close", (code) => done(code)));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`dev did not start in time\n${stderr}`));
+      reject(new Error(`${command} did not start in time\n${stderr}`));
     }, opts.timeoutMs ?? 20_000);
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -116,7 +125,7 @@ export function startDev(
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`dev exited with ${code} before listening\n${stderr}`));
+      reject(new Error(`${command} exited with ${code} before listening\n${stderr}`));
     });
   });
 }

@@ -6,7 +6,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHandler } from "@replay-devkit/server";
+import { createHandler, type AuthOptions } from "@replay-devkit/server";
 import { openStore } from "@replay-devkit/store";
 import type { CapturedRequest, TempDir } from "@replay-devkit/test-utils";
 import {
@@ -27,7 +27,8 @@ export interface RunningDevkit {
   close(): Promise<void>;
 }
 
-export async function startDevkit(): Promise<RunningDevkit> {
+/** `auth`: start the server with a token (and project tokens), as `serve --token` does. */
+export async function startDevkit(auth?: AuthOptions): Promise<RunningDevkit> {
   if (!existsSync(join(OUT_DIR, "index.html"))) {
     throw new Error(
       `No built inspector at ${OUT_DIR}. Run \`pnpm --filter @replay-devkit/inspector build\` first.`,
@@ -41,6 +42,7 @@ export async function startDevkit(): Promise<RunningDevkit> {
     staticDirs: { inspector: OUT_DIR },
     version: "0.0.0-e2e",
     log: () => {},
+    ...(auth ? { auth } : {}),
   });
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -89,10 +91,11 @@ export async function postCaptureRun(baseUrl: string, run: "A" | "B"): Promise<C
   return sent;
 }
 
-export async function importFile(baseUrl: string, path: string): Promise<string[]> {
+export async function importFile(baseUrl: string, path: string, token?: string): Promise<string[]> {
   const res = await fetch(`${baseUrl}/api/import`, {
     method: "POST",
     body: new Uint8Array(readFileSync(path)),
+    headers: token ? { authorization: `Bearer ${token}` } : {},
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`import of ${path} answered ${res.status}: ${text}`);

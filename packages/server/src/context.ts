@@ -6,6 +6,7 @@ import type { AccessPolicy } from "./access.js";
 import type { IngestQueue } from "./ingest-queue.js";
 import type { ExportPool } from "./export-pool.js";
 import type { Doctor } from "./doctor.js";
+import type { Auth } from "./auth.js";
 
 export interface ServerState {
   /** Open server-sent-event responses, ended on shutdown. */
@@ -32,6 +33,8 @@ export interface ResolvedOptions {
   captureDir: string | null;
   keepaliveMs: number;
   access: AccessPolicy;
+  /** The server token, sign-in cookies, share grants and the accepted project tokens. */
+  auth: Auth;
   log: (line: string) => void;
 }
 
@@ -61,4 +64,10 @@ export interface Route {
    * Origin and any Host. Everything else is private: only allowed origins and hosts.
    */
   open?: boolean;
+  /**
+   * Answers without the server token even when one is set: what posthog-js must reach (capture,
+   * config, flags, its scripts), /health, and the sign-in page. Every other route needs the token, a
+   * sign-in cookie or, for one recording's read routes, a share grant.
+   */
+  tokenFree?: boolean;
 }

@@ -8,6 +8,7 @@ export type HttpErrorCode =
   | "INVALID_BODY"
   | "INVALID_QUERY"
   | "INVALID_PATH"
+  | "UNAUTHORIZED"
   | "FORBIDDEN_ORIGIN"
   | "FORBIDDEN_HOST"
   | "NOT_FOUND"
@@ -20,6 +21,7 @@ export type HttpErrorCode =
   | "UNAVAILABLE"
   | "INVALID_OPTIONS"
   | "PORT_IN_USE"
+  | "TOKEN_REQUIRED"
   | "LISTEN_FAILED";
 
 /** One table from code to status, so a code always means the same status everywhere. */
@@ -28,6 +30,8 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = Object.freez
   INVALID_BODY: 400,
   INVALID_QUERY: 400,
   INVALID_PATH: 400,
+  // No token, a wrong one, or an expired share grant. posthog-js does not retry a 401.
+  UNAUTHORIZED: 401,
   // A page from another site (or a DNS-rebound name) asked for recordings: never retried, never served.
   FORBIDDEN_ORIGIN: 403,
   FORBIDDEN_HOST: 403,
@@ -42,6 +46,7 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = Object.freez
   UNAVAILABLE: 503,
   INVALID_OPTIONS: 500,
   PORT_IN_USE: 500,
+  TOKEN_REQUIRED: 500,
   LISTEN_FAILED: 500,
 });
 

@@ -28,6 +28,8 @@ import { availableParallelism } from "node:os";
 import { ROUTES, inspectorStatic } from "./routes/index.js";
 import { Doctor, type Diagnostic, type DoctorOptions, type ObservedRequest } from "./doctor.js";
 import { readFileSync } from "node:fs";
+import { Auth, GRANT_PARAM, redactUrl, unauthorized, type AuthOptions } from "./auth.js";
+import { signInPage } from "./routes/session.js";
 import { join } from "node:path";
 
 export interface HandlerOptions {
@@ -75,6 +77,11 @@ export interface HandlerOptions {
   onDiagnostic?: (diagnostic: Diagnostic) => void;
   /** Bounds and timing of the capture doctor. */
   doctor?: DoctorOptions;
+  /**
+   * The server token and accepted PostHog project tokens. With a token, every route but the capture
+   * protocol, /health and the sign-in page needs it; `listen()` refuses a non-loopback address without one.
+   */
+  auth?: AuthOptions;
 }
 
 export interface ExportWorkerOptions {
@@ -114,6 +121,8 @@ export interface ReplayDevkitHandler {
    * they have exited. `listen()` calls it after draining; `close()` alone lets running exports finish.
    */
   stopWorkers(): Promise<void>;
+  /** True when the server has a token (so it may listen beyond loopback). */
+  readonly tokenProtected: boolean;
 }
 
 interface CompiledRoute extends Route {
@@ -198,8 +207,47 @@ function resolveOptions(options: HandlerOptions): ResolvedOptions {
         hosts: "allowedHosts / REPLAY_DEVKIT_ALLOWED_HOSTS",
       },
     ),
+    auth: new Auth(options.auth),
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
   };
+}
+
+// Files of the inspector's build: code and styles, never recordings, so a share link can load them.
+const BUILD_ASSET = /\.(?:js|css|svg|ico|png|woff2?|txt|map)$/;
+
+/**
+ * With a server token: the request has it (Bearer or sign-in cookie), or it reads the one recording
+ * its share grant names, or it fetches the inspector's own code. Signed-out browsers asking for an
+ * inspector page get the sign-in form (401); everything else the JSON 401.
+ */
+function authorize(
+  auth: Auth,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: CompiledRoute | null,
+  params: Record<string, string>,
+  segments: readonly string[],
+  query: URLSearchParams,
+): boolean {
+  if (!auth.enabled || route?.tokenFree === true || auth.authenticated(req)) return true;
+  const grant = query.get(GRANT_PARAM);
+  const method = (req.method ?? "GET").toUpperCase();
+  const reading = method === "GET" || method === "HEAD";
+  if (route !== null) {
+    if (reading && params.id !== undefined && auth.grantAllows(grant, params.id)) return true;
+    throw unauthorized();
+  }
+  // The inspector's static files.
+  if (segments[0] === "_next" || BUILD_ASSET.test(segments.at(-1) ?? "")) return true;
+  const id = query.get("id");
+  if (id !== null && auth.grantAllows(grant, id)) return true;
+  if (segments[0] !== "api" && String(req.headers.accept ?? "").includes("text/html")) {
+    const next = req.url ?? "/";
+    res.writeHead(401, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+    res.end(signInPage(next.startsWith("/") ? next : "/", false));
+    return false;
+  }
+  throw unauthorized();
 }
 
 /**
@@ -283,6 +331,13 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
         return;
       }
       const wanted = method === "HEAD" ? "GET" : method;
+      const chosen = matches.find((m) => m.route.method === wanted) ?? null;
+      if (
+        resolved.auth.enabled &&
+        (chosen !== null || matches.length === 0) &&
+        !authorize(resolved.auth, req, res, chosen?.route ?? null, chosen?.params ?? {}, segments, query)
+      )
+        return;
       const allowed = new Set<string>();
       for (const { route, params } of matches) {
         if (route.method !== wanted) {
@@ -316,9 +371,9 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
         observe({ headers: req.headers, ...observed, status: error.status, message: error.message });
       // 503 is expected back-pressure (export queue full, shutting down): one line, no stack.
       if (error.status === 503)
-        resolved.log(`replay-devkit: ${req.method} ${req.url}: ${error.code}: ${error.message}`);
+        resolved.log(`replay-devkit: ${req.method} ${redactUrl(req.url)}: ${error.code}: ${error.message}`);
       else if (error.status >= 500)
-        resolved.log(`replay-devkit: ${req.method} ${req.url}: ${describeCause(thrown)}`);
+        resolved.log(`replay-devkit: ${req.method} ${redactUrl(req.url)}: ${describeCause(thrown)}`);
       if (res.headersSent) res.destroy();
       else sendError(res, error);
     }
@@ -342,7 +397,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
       },
       (error: unknown) => {
         // dispatch answers its own errors; reaching here means even that failed, so cut the socket.
-        resolved.log(`replay-devkit: ${req.method} ${req.url}: ${describeCause(error)}`);
+        resolved.log(`replay-devkit: ${req.method} ${redactUrl(req.url)}: ${describeCause(error)}`);
         done();
         res.destroy();
       },
@@ -356,6 +411,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
     allowHost: { value: (host: string) => allowBoundHost(resolved.access, host) },
     exportStats: { get: () => pool.stats, enumerable: true },
     stopWorkers: { value: () => pool.terminate() },
+    tokenProtected: { value: resolved.auth.enabled, enumerable: true },
     close: {
       value: () => {
         state.closed = true;

@@ -218,6 +218,7 @@ export function sendError(res: ServerResponse, error: HttpError, headers: Outgoi
   const extra: OutgoingHttpHeaders = { ...headers };
   if (error.status === 503) extra["retry-after"] = "2";
   if (error.code === "PAYLOAD_TOO_LARGE") extra.connection = "close";
+  if (error.code === "UNAUTHORIZED") extra["www-authenticate"] = 'Bearer realm="replay-devkit"';
   sendJson(res, error.status, { error: { code: error.code, message: error.message } }, extra);
 }
 

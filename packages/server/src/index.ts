@@ -22,3 +22,4 @@ export type {
   DoctorOptions,
   DoctorReport,
 } from "./doctor.js";
+export { Auth, GRANT_PARAM, SESSION_COOKIE, type AuthOptions, type Grant } from "./auth.js";

@@ -8,6 +8,7 @@ type Handler = ((req: IncomingMessage, res: ServerResponse) => void) & {
   readonly store?: { close(): void };
   allowHost?: (host: string) => void;
   stopWorkers?: () => Promise<void>;
+  readonly tokenProtected?: boolean;
 };
 
 export interface ListenOptions {
@@ -50,8 +51,16 @@ export function listen(handler: Handler, options: ListenOptions): Promise<Listen
     );
   }
   if (!LOOPBACK.has(host)) {
+    if (handler.tokenProtected !== true) {
+      return Promise.reject(
+        new HttpError(
+          "TOKEN_REQUIRED",
+          `Refusing to listen on ${host}: beyond loopback anyone who can reach it could read and delete the recordings. Give the server a token (--token or REPLAY_DEVKIT_TOKEN), or listen on 127.0.0.1.`,
+        ),
+      );
+    }
     log(
-      `replay-devkit: warning: listening on ${host}, not loopback. Anyone who can reach this address can read and delete your recordings.`,
+      `replay-devkit: listening on ${host}, not loopback: every API route and the inspector need the token; the capture routes stay open for posthog-js.`,
     );
   }
   // The name the developer chose to bind is one they will type in the browser.

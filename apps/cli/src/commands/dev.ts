@@ -1,11 +1,12 @@
 import { mkdirSync } from "node:fs";
 import { appEnv, LogBatcher, plainText, startApp, type AppExit, type RunningApp } from "../app-process.js";
-import { cliVersion, inspectorDir, posthogJsDir, posthogJsVersion } from "../assets.js";
+import { cliVersion, posthogJsVersion } from "../assets.js";
 import { defineCommand, parseIntegerOption, usageError, type CommandContext } from "../command.js";
 import { databasePath, resolveDataDir } from "../env.js";
 import { CliError, toCliError, type ExitCode } from "../errors.js";
 import { probeHealth } from "../probe.js";
 import { DATA_OPTION } from "../shared.js";
+import { startServer, urlFor } from "../server-start.js";
 import { setupText } from "../snippet.js";
 import type { Diagnostic, Listening } from "@replay-devkit/server";
 import type { Store } from "@replay-devkit/store";
@@ -113,10 +114,6 @@ async function launchApp(
   return { app, batcher };
 }
 
-function urlFor(host: string, port: number): string {
-  return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-}
-
 export const dev = defineCommand({
   name: "dev",
   summary: "Run the local capture server, JSON API and inspector on one port",
@@ -139,8 +136,14 @@ export const dev = defineCommand({
     host: {
       type: "string",
       valueName: "host",
-      description: "Address to bind (non-loopback exposes your recordings)",
+      description: "Address to bind; anything but loopback needs --token",
       default: "127.0.0.1",
+    },
+    token: {
+      type: "string",
+      valueName: "token",
+      description:
+        "Require this token for the API and the inspector (default $REPLAY_DEVKIT_TOKEN); needed to bind beyond loopback",
     },
     data: DATA_OPTION,
     "exit-with-app": {
@@ -190,25 +193,8 @@ export const dev = defineCommand({
     } catch (error) {
       throw toCliError(error, `cannot create the data directory ${dataDir}`);
     }
-    const staticDirs: { posthogJs?: string; inspector?: string } = {};
-    const inspector = inspectorDir();
-    if (inspector) staticDirs.inspector = inspector;
-    else
-      ctx.stderr.write(
-        "warning: this install has no built inspector; only the capture endpoints and the JSON API are served.\n",
-      );
-    const posthogJs = posthogJsDir();
-    if (posthogJs) staticDirs.posthogJs = posthogJs;
-    else
-      ctx.stderr.write(
-        "warning: posthog-js is not installed next to replay-devkit; the script-tag snippet will not load.\n",
-      );
-
-    // Loaded here, not at the top: `--help` and the offline commands never pay for the server.
-    const [{ openStore }, { createHandler, listen }] = await Promise.all([
-      import("@replay-devkit/store"),
-      import("@replay-devkit/server"),
-    ]);
+    // Loaded here, not at the top: `--help` and the offline commands never pay for the store.
+    const { openStore } = await import("@replay-devkit/store");
     const dbFile = databasePath(dataDir);
     let store: Store;
     try {
@@ -216,43 +202,31 @@ export const dev = defineCommand({
     } catch (error) {
       throw toCliError(error, `cannot open ${dbFile}`);
     }
-    const log = (line: string) => ctx.stderr.write(`${line}\n`);
     let stopped!: () => void;
     const done = new Promise<void>((resolve) => (stopped = resolve));
     let listening: Listening;
+    let url: string;
+    let posthogJsServed: boolean;
     // With an app to run, Ctrl-C must stop the app before the server, so dev takes the signals.
     const ownSignals = appArgv !== null;
+    const token = options.token ?? (ctx.env.REPLAY_DEVKIT_TOKEN || null);
     try {
-      const handler = createHandler({
+      ({ listening, url, posthogJsServed } = await startServer(ctx, {
         store,
-        version: cliVersion(),
-        staticDirs,
-        log,
-        onDiagnostic: diagnosticPrinter(ctx.stderr),
-      });
-      // listen() itself warns when the host is not loopback.
-      listening = await listen(handler, {
         port,
         host,
-        log,
-        onSignalShutdown: () => stopped(),
+        ...(token === null ? {} : { auth: { token } }),
+        onDiagnostic: diagnosticPrinter(ctx.stderr),
         handleSignals: !ownSignals,
-      });
+        onSignalShutdown: () => stopped(),
+      }));
     } catch (error) {
       store.close();
-      const cliError = toCliError(error);
-      if (cliError.code === "REPLAY_DEVKIT_PORT_IN_USE") {
-        throw new CliError("REPLAY_DEVKIT_PORT_IN_USE", `port ${port} on ${host} is already in use`, {
-          hint: "Stop the other program or pick another port with --port.",
-          cause: error,
-        });
-      }
-      throw cliError;
+      throw error;
     }
-    const url = urlFor(host === "0.0.0.0" || host === "::" ? probeHost : host, listening.port);
     ctx.stderr.write(
       `replay-devkit ${cliVersion()} listening on ${url}\n  inspector  ${url}/\n  data       ${dbFile}\n` +
-        (posthogJs ? `  posthog-js ${posthogJsVersion() ?? "?"} served at ${url}/static/\n` : ""),
+        (posthogJsServed ? `  posthog-js ${posthogJsVersion() ?? "?"} served at ${url}/static/\n` : ""),
     );
     ctx.stderr.write(setupText(url));
     ctx.stderr.write(

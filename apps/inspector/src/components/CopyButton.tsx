@@ -25,7 +25,7 @@ export function CopyButton({
   label = "Copy",
   testId,
 }: {
-  text: string | (() => string);
+  text: string | (() => string | Promise<string>);
   label?: string;
   testId?: string;
 }) {
@@ -35,7 +35,12 @@ export function CopyButton({
       type="button"
       data-testid={testId}
       onClick={async () => {
-        const ok = await copyText(typeof text === "function" ? text() : text);
+        let ok = false;
+        try {
+          ok = await copyText(typeof text === "function" ? await text() : text);
+        } catch {
+          ok = false;
+        }
         setCopied(ok);
         setTimeout(() => setCopied(false), 1500);
       }}

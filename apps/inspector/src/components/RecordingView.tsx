@@ -129,9 +129,12 @@ export function RecordingView() {
     return url.toString();
   };
 
-  const embedLink = () => {
+  // On a server with a token the embed link carries a grant for this recording (it expires).
+  const embedLink = async () => {
     const url = new URL(shareLink());
     url.pathname = url.pathname.replace(/recording\/?$/, "embed/");
+    const grant = await api.shareGrant(id);
+    if (grant) url.searchParams.set("grant", grant);
     return url.toString();
   };
 

@@ -2,7 +2,7 @@
 // time, because the inspector may talk to a server from another version of the devkit.
 
 export type InspectorErrorCode =
-  "network" | "http" | "invalid_response" | "not_found" | "import_failed" | "player_failed";
+  "network" | "http" | "unauthorized" | "invalid_response" | "not_found" | "import_failed" | "player_failed";
 
 export class InspectorError extends Error {
   override readonly name = "InspectorError";
@@ -365,6 +365,10 @@ export function apiUrl(path: string, query?: Record<string, string | number | bo
     if (value === undefined || value === "" || value === false) continue;
     url.searchParams.set(key, value === true ? "1" : String(value));
   }
+  // A share link's grant (on a server with a token) is what lets this page read its one recording.
+  const grant =
+    typeof window === "undefined" ? null : new URLSearchParams(window.location.search).get("grant");
+  if (grant) url.searchParams.set("grant", grant);
   return url.toString();
 }
 
@@ -378,6 +382,7 @@ async function errorFrom(response: Response): Promise<InspectorError> {
   } catch {
     // Not a JSON error body; keep the status line.
   }
+  if (response.status === 401) return new InspectorError("unauthorized", message, 401);
   return new InspectorError(response.status === 404 ? "not_found" : "http", message, response.status);
 }
 
@@ -394,7 +399,15 @@ async function request(url: string, init?: RequestInit): Promise<Response> {
       { cause },
     );
   }
-  if (!response.ok) throw await errorFrom(response);
+  if (!response.ok) {
+    const error = await errorFrom(response);
+    // A server with a token and a browser without (or with an expired) sign-in: go and sign in.
+    if (error.code === "unauthorized" && typeof window !== "undefined" && !apiBase()) {
+      const next = window.location.pathname + window.location.search;
+      window.location.assign(`/sign-in?next=${encodeURIComponent(next)}`);
+    }
+    throw error;
+  }
   return response;
 }
 
@@ -473,6 +486,22 @@ export const api = {
 
   async deleteRecording(id: string): Promise<void> {
     await request(apiUrl(`/api/recordings/${enc(id)}`), { method: "DELETE" });
+  },
+
+  /**
+   * A signed, expiring grant that lets a link open this one recording on a server with a token;
+   * null when the server has no token (its links need none).
+   */
+  async shareGrant(id: string): Promise<string | null> {
+    try {
+      const response = await request(apiUrl(`/api/recordings/${enc(id)}/share`), { method: "POST" });
+      const body: unknown = await response.json();
+      if (isObject(body) && typeof body.grant === "string") return body.grant;
+      throw new InspectorError("invalid_response", "The server's share answer has no grant.");
+    } catch (error) {
+      if (error instanceof InspectorError && error.status === 400) return null;
+      throw error;
+    }
   },
 
   async eventsPage(

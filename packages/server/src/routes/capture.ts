@@ -54,6 +54,8 @@ export async function capture(ctx: RouteContext): Promise<void> {
     limits: { maxDecompressedBytes: options.limits.maxDecompressedBytes },
     receivedAt: new Date(),
   });
+  // With --project-token, only the listed PostHog projects may write here (checked before storing).
+  options.auth.checkProject(decoded.apiKey);
   const split = splitGood(decoded.events, options.limits.maxDecompressedBytes);
   await ctx.state.ingest.ingest({ batches: split.snapshots, others: split.others });
   try {

@@ -20,6 +20,8 @@ import { remoteConfigJson } from "./remote-config-json.js";
 import { rrwebIngest } from "./rrweb.js";
 import { stream } from "./stream.js";
 import { recordingTimeline } from "./timeline.js";
+import { signIn, signInForm, signOut } from "./session.js";
+import { shareRecording } from "./share.js";
 
 export { inspectorStatic } from "./inspector-static.js";
 
@@ -35,17 +37,19 @@ export const ROUTES: readonly Route[] = [
     path,
     handler: capture,
     open: true,
+    tokenFree: true,
   })),
-  { name: "flags", method: "POST", path: "/flags", handler: flags, open: true },
-  { name: "flags", method: "GET", path: "/flags", handler: flags, open: true },
-  { name: "decide", method: "POST", path: "/decide", handler: flags, open: true },
-  { name: "decide", method: "GET", path: "/decide", handler: flags, open: true },
+  { name: "flags", method: "POST", path: "/flags", handler: flags, open: true, tokenFree: true },
+  { name: "flags", method: "GET", path: "/flags", handler: flags, open: true, tokenFree: true },
+  { name: "decide", method: "POST", path: "/decide", handler: flags, open: true, tokenFree: true },
+  { name: "decide", method: "GET", path: "/decide", handler: flags, open: true, tokenFree: true },
   {
     name: "remote-config-js",
     method: "GET",
     path: "/array/:token/config.js",
     handler: remoteConfigJs,
     open: true,
+    tokenFree: true,
   },
   {
     name: "remote-config",
@@ -53,12 +57,23 @@ export const ROUTES: readonly Route[] = [
     path: "/array/:token/config",
     handler: remoteConfigJson,
     open: true,
+    tokenFree: true,
   },
-  { name: "posthog-static", method: "GET", path: "/static/*rest", handler: posthogStatic, open: true },
+  {
+    name: "posthog-static",
+    method: "GET",
+    path: "/static/*rest",
+    handler: posthogStatic,
+    open: true,
+    tokenFree: true,
+  },
   // replay-devkit
-  { name: "health", method: "GET", path: "/health", handler: health, open: true },
+  { name: "health", method: "GET", path: "/health", handler: health, open: true, tokenFree: true },
   { name: "rrweb-ingest", method: "POST", path: "/api/rrweb/:sessionId", handler: rrwebIngest, open: true },
   { name: "rrweb-ingest", method: "POST", path: "/api/rrweb", handler: rrwebIngest, open: true },
+  { name: "sign-in", method: "GET", path: "/sign-in", handler: signInForm, tokenFree: true },
+  { name: "session", method: "POST", path: "/api/session", handler: signIn, tokenFree: true },
+  { name: "session", method: "DELETE", path: "/api/session", handler: signOut, tokenFree: true },
   { name: "import", method: "POST", path: "/api/import", handler: importFile },
   { name: "stream", method: "GET", path: "/api/stream", handler: stream },
   { name: "recordings", method: "GET", path: "/api/recordings", handler: listRecordings },
@@ -82,5 +97,6 @@ export const ROUTES: readonly Route[] = [
   { name: "findings", method: "GET", path: "/api/recordings/:id/findings", handler: findings },
   { name: "timeline", method: "GET", path: "/api/recordings/:id/timeline", handler: recordingTimeline },
   { name: "profile", method: "GET", path: "/api/recordings/:id/profile", handler: recordingProfile },
+  { name: "share", method: "POST", path: "/api/recordings/:id/share", handler: shareRecording },
   { name: "doctor", method: "GET", path: "/api/doctor", handler: doctor },
 ];

@@ -99,10 +99,18 @@ function parsePosthogEvent(value: unknown): PosthogEventLike {
 }
 
 export class DevkitApi {
-  constructor(readonly baseUrl: string) {}
+  /** `token`: the server token of a `serve` that has one, sent as a Bearer header on every call. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string | null = null,
+  ) {}
+
+  private get headers(): Record<string, string> {
+    return this.token === null ? {} : { authorization: `Bearer ${this.token}` };
+  }
 
   async getJson(path: string): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(`${this.baseUrl}${path}`);
+    const res = await fetch(`${this.baseUrl}${path}`, { headers: this.headers });
     const text = await res.text();
     let body: unknown;
     try {
@@ -168,6 +176,7 @@ export class DevkitApi {
   async download(id: string, format: string): Promise<Download> {
     const res = await fetch(
       `${this.baseUrl}/api/recordings/${encodeURIComponent(id)}/export?format=${format}`,
+      { headers: this.headers },
     );
     return {
       status: res.status,

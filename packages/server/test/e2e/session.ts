@@ -30,6 +30,43 @@ export interface E2eCase {
   devkitSdk?: PosthogSdk;
 }
 
+/** Where posthog-js sends its uploads, and the API the checks read. */
+export interface E2eDevkit {
+  /** The `api_host` the page's posthog-js is given. */
+  apiHost: string;
+  /** What the checks read through (it may be another process than the one at `apiHost`). */
+  api: DevkitApi;
+  close(): Promise<void>;
+}
+
+/** Starts the devkit a run records into; `posthogJsDist` is what it must serve under /static. */
+export type E2eDevkitFactory = (posthogJsDist: string) => Promise<E2eDevkit>;
+
+/** The default: one devkit server in this process over a real SQLite file (the CLI's wiring). */
+export const inProcessDevkit: E2eDevkitFactory = async (posthogJsDist) => {
+  const dir = tempDir("replay-devkit-e2e-");
+  const store = openStore(join(dir.path, "devkit.sqlite"));
+  const server = await listen(
+    createHandler({
+      store,
+      staticDirs: { posthogJs: posthogJsDist },
+      version: "0.0.0-e2e",
+      captureDir: null,
+    }),
+    { port: 0, host: "127.0.0.1", handleSignals: false },
+  );
+  const apiHost = `http://127.0.0.1:${server.port}`;
+  return {
+    apiHost,
+    api: new DevkitApi(apiHost),
+    async close() {
+      await server.close();
+      store.close();
+      dir.cleanup();
+    },
+  };
+};
+
 export interface RecordedSession {
   api: DevkitApi;
   driven: DrivenSession;
@@ -62,26 +99,14 @@ export async function recordSession(
   browser: Browser,
   run: E2eCase,
   check: (session: RecordedSession) => Promise<void>,
+  startDevkit: E2eDevkitFactory = inProcessDevkit,
 ): Promise<void> {
   const cleanups: (() => unknown)[] = [];
   let appLog: string[] = [];
   try {
-    const dir = tempDir("replay-devkit-e2e-");
-    cleanups.push(() => dir.cleanup());
-    const store = openStore(join(dir.path, "devkit.sqlite"));
-    cleanups.push(() => store.close());
-    const server = await listen(
-      createHandler({
-        store,
-        staticDirs: { posthogJs: (run.devkitSdk ?? run.sdk).dist },
-        version: "0.0.0-e2e",
-        captureDir: null,
-      }),
-      { port: 0, host: "127.0.0.1", handleSignals: false },
-    );
-    cleanups.push(() => server.close());
-    const apiHost = `http://127.0.0.1:${server.port}`;
-    const api = new DevkitApi(apiHost);
+    const devkit = await startDevkit((run.devkitSdk ?? run.sdk).dist);
+    cleanups.push(() => devkit.close());
+    const { apiHost, api } = devkit;
     const app = await startAppServer({ variant: run.variant, apiHost, host: TEST_APP_HOST, sdk: run.sdk });
     cleanups.push(() => app.close());
     appLog = app.log;

@@ -1,0 +1,112 @@
+import { mkdirSync } from "node:fs";
+import type { Store } from "@replay-devkit/store";
+import { cliVersion } from "../assets.js";
+import { defineCommand, parseIntegerOption, usageError } from "../command.js";
+import { databasePath, resolveDataDir } from "../env.js";
+import { CliError, toCliError } from "../errors.js";
+import { startServer } from "../server-start.js";
+import { DATA_OPTION } from "../shared.js";
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+/** `--project-token a,b` and `--project-token a --project-token b` read the same. */
+export function parseProjectTokens(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(",")
+    .map((token) => token.trim())
+    .filter((token) => token !== "");
+}
+
+export const serve = defineCommand({
+  name: "serve",
+  summary: "Run the team server: capture endpoints, JSON API and inspector, without the dev extras",
+  description:
+    "The same server as `dev` (posthog-js is answered exactly alike) without the set-up banner and the app runner, for a shared staging or CI machine. Beyond loopback it needs a token: every API route and the inspector then ask for it (`Authorization: Bearer <token>`, or the inspector's sign-in page), while the capture routes stay open for posthog-js. SIGTERM stops accepting, finishes in-flight uploads, then exits.",
+  positionals: [],
+  options: {
+    port: {
+      type: "string",
+      short: "p",
+      valueName: "port",
+      description: "Port to listen on",
+      default: "8010",
+    },
+    host: {
+      type: "string",
+      valueName: "host",
+      description: "Address to bind; anything but loopback needs --token",
+      default: "127.0.0.1",
+    },
+    data: DATA_OPTION,
+    token: {
+      type: "string",
+      valueName: "token",
+      description:
+        "The server token every API client and the inspector must present (default $REPLAY_DEVKIT_TOKEN; 16+ characters, e.g. `openssl rand -hex 32`)",
+    },
+    "project-token": {
+      type: "string",
+      valueName: "phc_…[,phc_…]",
+      description:
+        "Accept capture only for these PostHog project tokens, comma-separated (default: any project token)",
+    },
+  },
+  examples: [
+    "replay-devkit serve --data /var/lib/replay-devkit",
+    "REPLAY_DEVKIT_TOKEN=$(openssl rand -hex 32) replay-devkit serve --host 0.0.0.0 --project-token phc_staging",
+  ],
+  async run(ctx, { options }) {
+    const port = parseIntegerOption(serve, "port", options.port, 0, 65535);
+    const host = options.host;
+    if (!/^[A-Za-z0-9.:-]+$/.test(host))
+      throw usageError(serve, `--host is not a host name or address: ${JSON.stringify(host)}`);
+    const token = options.token ?? (ctx.env.REPLAY_DEVKIT_TOKEN || null);
+    const projectTokens = parseProjectTokens(options["project-token"]);
+    if (token === null && !LOOPBACK.has(host)) {
+      throw new CliError(
+        "REPLAY_DEVKIT_TOKEN_REQUIRED",
+        `refusing to serve recordings on ${host} without a token`,
+        {
+          hint: "Set REPLAY_DEVKIT_TOKEN (or --token) to a secret of 16+ characters, e.g. `openssl rand -hex 32`, or bind 127.0.0.1.",
+        },
+      );
+    }
+
+    const dataDir = resolveDataDir(options.data, ctx.env, ctx.cwd);
+    const dbFile = databasePath(dataDir);
+    const { openStore } = await import("@replay-devkit/store");
+    let store: Store;
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      store = openStore(dbFile);
+    } catch (error) {
+      throw toCliError(error, `cannot open ${dbFile}`);
+    }
+    let stopped!: () => void;
+    const done = new Promise<void>((resolve) => (stopped = resolve));
+    let url: string;
+    try {
+      ({ url } = await startServer(ctx, {
+        store,
+        port,
+        host,
+        auth: { token, projectTokens },
+        handleSignals: true,
+        onSignalShutdown: () => stopped(),
+      }));
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    ctx.stderr.write(
+      `replay-devkit ${cliVersion()} serving on ${url}\n  data       ${dbFile}\n` +
+        `  api        ${token === null ? "open (loopback only)" : "token required"}\n` +
+        `  capture    ${projectTokens.length === 0 ? "any project token" : `${projectTokens.length} project token(s)`}\n`,
+    );
+    ctx.stdout.write(`${url}\n`);
+    await done;
+    store.close();
+    ctx.stderr.write("replay-devkit stopped.\n");
+  },
+});

@@ -1,0 +1,82 @@
+import type { AuthOptions, Diagnostic, Listening } from "@replay-devkit/server";
+import type { Store } from "@replay-devkit/store";
+import { cliVersion, inspectorDir, posthogJsDir } from "./assets.js";
+import type { CommandContext } from "./command.js";
+import { CliError, toCliError } from "./errors.js";
+
+export interface StartServerOptions {
+  store: Store;
+  port: number;
+  host: string;
+  auth?: AuthOptions;
+  onDiagnostic?: (diagnostic: Diagnostic) => void;
+  /** listen() takes SIGINT/SIGTERM (drains, then `onSignalShutdown`); false when the caller owns them. */
+  handleSignals: boolean;
+  onSignalShutdown?: () => void;
+}
+
+export interface StartedServer {
+  listening: Listening;
+  /** `http://host:port` as a client on this machine reaches it. */
+  url: string;
+  posthogJsServed: boolean;
+}
+
+export function urlFor(host: string, port: number): string {
+  // A wildcard bind is reached through loopback from this machine.
+  const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return `http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/**
+ * What `dev` and `serve` share: the bundled inspector and posthog-js as static files, the handler
+ * over the given store, and a listener whose start-up failures are CLI errors. The store is the
+ * caller's to close.
+ */
+export async function startServer(ctx: CommandContext, options: StartServerOptions): Promise<StartedServer> {
+  const staticDirs: { posthogJs?: string; inspector?: string } = {};
+  const inspector = inspectorDir();
+  if (inspector) staticDirs.inspector = inspector;
+  else
+    ctx.stderr.write(
+      "warning: this install has no built inspector; only the capture endpoints and the JSON API are served.\n",
+    );
+  const posthogJs = posthogJsDir();
+  if (posthogJs) staticDirs.posthogJs = posthogJs;
+  else
+    ctx.stderr.write(
+      "warning: posthog-js is not installed next to replay-devkit; the script-tag snippet will not load.\n",
+    );
+  // Loaded here, not at the top: `--help` and the offline commands never pay for the server.
+  const { createHandler, listen } = await import("@replay-devkit/server");
+  const log = (line: string) => ctx.stderr.write(`${line}\n`);
+  try {
+    const handler = createHandler({
+      store: options.store,
+      version: cliVersion(),
+      staticDirs,
+      log,
+      ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
+      ...(options.auth ? { auth: options.auth } : {}),
+    });
+    // listen() itself warns when the host is not loopback, and refuses it without a token.
+    const listening = await listen(handler, {
+      port: options.port,
+      host: options.host,
+      log,
+      handleSignals: options.handleSignals,
+      ...(options.onSignalShutdown ? { onSignalShutdown: options.onSignalShutdown } : {}),
+    });
+    return { listening, url: urlFor(options.host, listening.port), posthogJsServed: posthogJs !== null };
+  } catch (error) {
+    const cliError = toCliError(error);
+    if (cliError.code === "REPLAY_DEVKIT_PORT_IN_USE") {
+      throw new CliError(
+        "REPLAY_DEVKIT_PORT_IN_USE",
+        `port ${options.port} on ${options.host} is already in use`,
+        { hint: "Stop the other program or pick another port with --port.", cause: error },
+      );
+    }
+    throw cliError;
+  }
+}
