@@ -1,5 +1,5 @@
 import type { CommandContext } from "../command.js";
-import { formatBytes } from "../shared.js";
+import { formatBytes } from "@replay-devkit/codec";
 import { Progress } from "../progress.js";
 import type { TransferResult } from "./devkit.js";
 
