@@ -37,7 +37,7 @@ export function compactRecording(stmt: Statements, id: string): CompactResult {
     let size = 2;
     const flush = () => {
       if (segment.length === 0) return;
-      const chunk = encodeChunk(segment, `[${parts.join(",")}]`, "br");
+      const chunk = encodeChunk(stat.window_id, segment, "br", parts);
       stmt.insertChunk.run(
         id,
         stat.window_id,

@@ -200,8 +200,7 @@ export class SqliteIngest {
       });
     }
     if (this.stmt.insertKey.run(session.id, key).changes === 0) return false;
-    const json = JSON.stringify(sorted);
-    const chunk = encodeChunk(sorted, json, encoding);
+    const chunk = encodeChunk(windowId, sorted, encoding);
     this.stmt.insertChunk.run(
       session.id,
       windowId,
@@ -212,8 +211,7 @@ export class SqliteIngest {
       chunk.encoding,
       chunk.data,
     );
-    // A JSON array is its events' JSONL size plus one byte: the commas and brackets replace newlines.
-    session.acc.addEvents(windowId, sorted, chunk.rawBytes - 1);
+    session.acc.addEvents(windowId, sorted, chunk.eventBytes);
     session.changed = true;
     return true;
   }
