@@ -70,7 +70,8 @@ export function encodeChunk(
   if (!first || !last) throw new StoreError("INVALID_INPUT", "A chunk needs at least one event");
   const prefix = `[${JSON.stringify(windowId)},`;
   let text = "";
-  for (let i = 0; i < events.length; i++) text += `${prefix}${eventJson?.[i] ?? JSON.stringify(events[i])}]\n`;
+  for (let i = 0; i < events.length; i++)
+    text += `${prefix}${eventJson?.[i] ?? JSON.stringify(events[i])}]\n`;
   const raw = Buffer.from(text, "utf8");
   // Each line is the event's JSON plus the same wrapper bytes; sizeBytes counts JSON plus newline.
   const wrapperBytes = (Buffer.byteLength(prefix) + 1) * events.length;
@@ -85,21 +86,20 @@ export function encodeChunk(
   };
 }
 
-export function decompress(
-  data: Uint8Array,
-  encoding: string,
-  rawBytes: number,
-  where: string,
-): Buffer {
+export function decompress(data: Uint8Array, encoding: string, rawBytes: number, where: string): Buffer {
   try {
     const maxOutputLength = Math.max(1, rawBytes);
     if (encoding === "gzip") return gunzipSync(data, { maxOutputLength });
     if (encoding === "br") return brotliDecompressSync(data, { maxOutputLength });
     throw new Error(`unknown chunk encoding ${JSON.stringify(encoding)}`);
   } catch (error) {
-    throw new StoreError("CORRUPT", `${where}: a stored event chunk cannot be decompressed (${String(error)})`, {
-      cause: error,
-    });
+    throw new StoreError(
+      "CORRUPT",
+      `${where}: a stored event chunk cannot be decompressed (${String(error)})`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -114,18 +114,31 @@ export function decodeChunk(
   try {
     // JSON.stringify never leaves a raw newline inside a value, so the lines joined by commas are
     // one JSON array: a single parse instead of one per line.
-    lines = JSON.parse(`[${text.endsWith("\n") ? text.slice(0, -1).replaceAll("\n", ",") : text.replaceAll("\n", ",")}]`);
+    lines = JSON.parse(
+      `[${text.endsWith("\n") ? text.slice(0, -1).replaceAll("\n", ",") : text.replaceAll("\n", ",")}]`,
+    );
   } catch (error) {
     throw new StoreError("CORRUPT", `${where}: a stored event chunk is not valid JSONL`, { cause: error });
   }
   if (!Array.isArray(lines) || lines.length !== row.event_count) {
-    throw new StoreError("CORRUPT", `${where}: a stored event chunk does not hold the expected ${row.event_count} events`);
+    throw new StoreError(
+      "CORRUPT",
+      `${where}: a stored event chunk does not hold the expected ${row.event_count} events`,
+    );
   }
   const events = new Array<RrwebEvent>(lines.length);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as unknown;
-    if (!Array.isArray(line) || line.length !== 2 || typeof line[0] !== "string" || (windowId !== undefined && line[0] !== windowId)) {
-      throw new StoreError("CORRUPT", `${where}: line ${i + 1} of a stored event chunk is not [windowId, event]`);
+    if (
+      !Array.isArray(line) ||
+      line.length !== 2 ||
+      typeof line[0] !== "string" ||
+      (windowId !== undefined && line[0] !== windowId)
+    ) {
+      throw new StoreError(
+        "CORRUPT",
+        `${where}: line ${i + 1} of a stored event chunk is not [windowId, event]`,
+      );
     }
     events[i] = line[1] as RrwebEvent;
   }
@@ -137,9 +150,14 @@ export function decodeLegacyChunk(
   row: { data: Uint8Array; encoding: string; raw_bytes: number; event_count: number },
   where: string,
 ): RrwebEvent[] {
-  const events: unknown = JSON.parse(decompress(row.data, row.encoding, row.raw_bytes, where).toString("utf8"));
+  const events: unknown = JSON.parse(
+    decompress(row.data, row.encoding, row.raw_bytes, where).toString("utf8"),
+  );
   if (!Array.isArray(events) || events.length !== row.event_count) {
-    throw new StoreError("CORRUPT", `${where}: a stored event chunk does not hold the expected ${row.event_count} events`);
+    throw new StoreError(
+      "CORRUPT",
+      `${where}: a stored event chunk does not hold the expected ${row.event_count} events`,
+    );
   }
   return events as RrwebEvent[];
 }

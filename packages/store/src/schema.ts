@@ -26,7 +26,7 @@ function chunksToJsonl(db: Database): void {
   );
   const update = db.prepare("UPDATE chunks SET raw_bytes = ?, data = ? WHERE seq = ?");
   // Pages by seq: better-sqlite3 cannot write on a connection while a read statement is iterating.
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = page.all(after) as LegacyChunkRow[];
     if (rows.length === 0) return;
     for (const row of rows) {
