@@ -30,12 +30,28 @@ export const SORT_KEYS: Record<RecordingSortField, string> = {
   updatedAt: "updated_at",
 };
 
-function orderByFor(field: RecordingSortField, direction: "ASC" | "DESC"): string {
-  // Equal values list the newest recording first; the id makes the order total, so pages never
-  // repeat or skip a row.
-  const tieBreak = field === "startTime" || field === "updatedAt" ? "id" : "start_ms DESC, id";
-  return `${SORT_KEYS[field]} ${direction}, ${tieBreak}`;
+/**
+ * What differs between SQL dialects in the list query: sort expressions, the URL match, NULL order
+ * and placeholders. Filters, named orders, tie-breaks and paging are shared (listQuery).
+ */
+export interface ListDialect {
+  sortKeys: Readonly<Record<RecordingSortField, string>>;
+  /** The recording id as a sort key (PostgreSQL needs byte order spelled out). */
+  id: string;
+  /** SQLite sorts NULL first ascending and last descending; other dialects say so explicitly. */
+  nulls: { asc: string; desc: string };
+  /** A condition true when any visited URL matches the LIKE pattern in placeholder `p`. */
+  urlLike: (p: string) => string;
+  placeholder: (index: number) => string;
 }
+
+export const SQLITE_LIST: ListDialect = {
+  sortKeys: SORT_KEYS,
+  id: "id",
+  nulls: { asc: "", desc: "" },
+  urlLike: (p) => `EXISTS (SELECT 1 FROM json_each(metadata, '$.urls') WHERE value LIKE ${p} ESCAPE '\\')`,
+  placeholder: () => "?",
+};
 
 const NAMED_SORTS = {
   newest: "startTime:desc",
@@ -51,53 +67,59 @@ export const RECORDING_SORTS: readonly RecordingSort[] = [
   ...RECORDING_SORT_FIELDS.flatMap((field) => [`${field}:asc`, `${field}:desc`] as const),
 ];
 
-const ORDER_BY: ReadonlyMap<string, string> = new Map(
-  RECORDING_SORTS.map((sort) => {
-    const spec: string = sort in NAMED_SORTS ? NAMED_SORTS[sort as keyof typeof NAMED_SORTS] : sort;
-    const [field, direction] = spec.split(":") as [RecordingSortField, "asc" | "desc"];
-    return [sort, orderByFor(field, direction === "asc" ? "ASC" : "DESC")];
-  }),
-);
+function orderBy(dialect: ListDialect, sort: RecordingSort): string {
+  const spec: string = sort in NAMED_SORTS ? NAMED_SORTS[sort as keyof typeof NAMED_SORTS] : sort;
+  const [field, direction] = spec.split(":") as [RecordingSortField, "asc" | "desc"];
+  const dir = direction === "asc" ? `ASC${dialect.nulls.asc}` : `DESC${dialect.nulls.desc}`;
+  // Equal values list the newest recording first; the id makes the order total, so pages never
+  // repeat or skip a row.
+  const tieBreak =
+    field === "startTime" || field === "updatedAt" ? dialect.id : `start_ms DESC, ${dialect.id}`;
+  return `${dialect.sortKeys[field]} ${dir}, ${tieBreak}`;
+}
+
+const SORT_SET: ReadonlySet<string> = new Set(RECORDING_SORTS);
+
+/** The list's WHERE clause, its parameters, ORDER BY and paging, for any dialect. */
+export function listQuery(
+  dialect: ListDialect,
+  filter: RecordingFilter,
+): { clause: string; params: unknown[]; orderBy: string; limit: number; offset: number } {
+  const where: string[] = ["source != 'pending'"];
+  const params: unknown[] = [];
+  const next = (value: unknown) => {
+    params.push(value);
+    return dialect.placeholder(params.length);
+  };
+  if (filter.url !== undefined && filter.url !== "") {
+    where.push(dialect.urlLike(next(`%${filter.url.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)));
+  }
+  if (filter.distinctId !== undefined) where.push(`distinct_id = ${next(filter.distinctId)}`);
+  if (filter.hasErrors !== undefined)
+    where.push(filter.hasErrors ? "console_error_count > 0" : "console_error_count = 0");
+  if (filter.minDurationMs !== undefined) where.push(`duration_ms >= ${next(filter.minDurationMs)}`);
+  if (filter.from !== undefined) where.push(`start_ms >= ${next(filter.from.getTime())}`);
+  if (filter.to !== undefined) where.push(`start_ms <= ${next(filter.to.getTime())}`);
+  const sort = filter.sort ?? "newest";
+  if (!SORT_SET.has(sort))
+    throw new StoreError(
+      "INVALID_INPUT",
+      `Unknown sort ${JSON.stringify(sort)}; use one of ${RECORDING_SORTS.join(", ")}`,
+    );
+  return {
+    clause: `WHERE ${where.join(" AND ")}`,
+    params,
+    orderBy: orderBy(dialect, sort),
+    limit: Math.min(MAX_LIST_LIMIT, Math.max(0, Math.floor(filter.limit ?? 100))),
+    offset: Math.max(0, Math.floor(filter.offset ?? 0)),
+  };
+}
 
 export function listRecordings(
   db: Database.Database,
   filter: RecordingFilter,
 ): { recordings: RecordingSummary[]; total: number } {
-  const where: string[] = ["source != 'pending'"];
-  const params: unknown[] = [];
-  if (filter.url !== undefined && filter.url !== "") {
-    const like = `%${filter.url.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push("EXISTS (SELECT 1 FROM json_each(metadata, '$.urls') WHERE value LIKE ? ESCAPE '\\')");
-    params.push(like);
-  }
-  if (filter.distinctId !== undefined) {
-    where.push("distinct_id = ?");
-    params.push(filter.distinctId);
-  }
-  if (filter.hasErrors !== undefined)
-    where.push(filter.hasErrors ? "console_error_count > 0" : "console_error_count = 0");
-  if (filter.minDurationMs !== undefined) {
-    where.push("duration_ms >= ?");
-    params.push(filter.minDurationMs);
-  }
-  if (filter.from !== undefined) {
-    where.push("start_ms >= ?");
-    params.push(filter.from.getTime());
-  }
-  if (filter.to !== undefined) {
-    where.push("start_ms <= ?");
-    params.push(filter.to.getTime());
-  }
-  const sort = filter.sort ?? "newest";
-  const orderBy = ORDER_BY.get(sort);
-  if (orderBy === undefined)
-    throw new StoreError(
-      "INVALID_INPUT",
-      `Unknown sort ${JSON.stringify(sort)}; use one of ${RECORDING_SORTS.join(", ")}`,
-    );
-  const limit = Math.min(MAX_LIST_LIMIT, Math.max(0, Math.floor(filter.limit ?? 100)));
-  const offset = Math.max(0, Math.floor(filter.offset ?? 0));
-  const clause = `WHERE ${where.join(" AND ")}`;
+  const { clause, params, orderBy, limit, offset } = listQuery(SQLITE_LIST, filter);
   try {
     const total =
       (db
