@@ -32,7 +32,7 @@ export type {
 } from "./app-logs.js";
 export { openRecordingStore } from "./open.js";
 export type { BlockStore, OpenOptions, RecordingStore, StoreDescriptor } from "./seam.js";
-export { openSqliteRecordingStore, SqliteRecordingStore } from "./sqlite-driver.js";
+export { openSqliteRecordingStore, SqliteRecordingStore, toRecordingStore } from "./sqlite-driver.js";
 export { openPostgresStore } from "./postgres/store.js";
 export type { PostgresStoreOptions } from "./postgres/store.js";
 export { PG_SCHEMA_VERSION } from "./postgres/schema.js";

@@ -102,3 +102,8 @@ export function openSqliteRecordingStore(path: string, opts: OpenOptions = {}): 
     }),
   );
 }
+
+/** A seam driver as is, or the synchronous SQLite Store (`openStore()`) behind the async seam. */
+export function toRecordingStore(store: Store | RecordingStore): RecordingStore {
+  return "descriptor" in store ? store : new SqliteRecordingStore(store);
+}

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import type { Statement } from "better-sqlite3";
 
 // Every prepared statement of the SQLite store, prepared once per connection, and the row shapes they
 // return. One place, so each job's file (ingest, queries, streams, compaction, change feed) uses the same.
@@ -29,9 +30,32 @@ export interface ChunkDataRow {
   event_count: number;
 }
 
-export type Statements = ReturnType<typeof prepareStatements>;
+type StatementName =
+  | "getRow"
+  | "insertRecording"
+  | "updateRecording"
+  | "updateRecordingTail"
+  | "insertKey"
+  | "insertChunk"
+  | "chunkRefs"
+  | "chunkRefsWindow"
+  | "chunkData"
+  | "windows"
+  | "chunkStats"
+  | "deleteChunk"
+  | "insertPosthog"
+  | "posthogBySession"
+  | "setOrigin"
+  | "deleteRecording"
+  | "deletePosthog"
+  | "logChange"
+  | "changesSince"
+  | "maxChangeSeq"
+  | "pruneChanges";
 
-export function prepareStatements(db: Database.Database) {
+export type Statements = Readonly<Record<StatementName, Statement>>;
+
+export function prepareStatements(db: Database.Database): Statements {
   return {
     getRow: db.prepare("SELECT * FROM recordings WHERE id = ?"),
     insertRecording: db.prepare(
