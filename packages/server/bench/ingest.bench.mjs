@@ -8,7 +8,7 @@
 // Every server runs in a child process; this process is only the load generator (node:http with a
 // keep-alive agent, one connection per in-flight request). Run against the built dist:
 //   pnpm --filter @replay-devkit/server build && pnpm --filter @replay-devkit/server bench
-// Knobs (env): BENCH_MODES (bare,sqlite,parse,devkit), BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (1), BENCH_REPS (3), BENCH_POOL (8000, the
+// Knobs (env): BENCH_MODES (bare,sqlite,parse,devkit,pg,devkit-pg; the pg modes run on a private PostgreSQL cluster), BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (1), BENCH_REPS (3), BENCH_POOL (8000, the
 // initial number of unique bodies; more are prepared between runs when the devkit is fast).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,8 +19,10 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import {
   capturedBody,
   capturedRequests,
+  createDatabase,
   median,
   percentile,
+  startPostgres,
   tempDir,
   writeBenchReport,
 } from "@replay-devkit/test-utils";
@@ -35,6 +37,8 @@ const ALL_MODES = [
   { mode: "sqlite", name: "node:http + 1 SQLite insert (WAL)" },
   { mode: "parse", name: "node:http + gunzip + JSON.parse + 1 SQLite insert (PLATFORM.md c1)" },
   { mode: "devkit", name: "replay-devkit server /s/" },
+  { mode: "pg", name: "node:http + 1 pg insert (PostgreSQL)" },
+  { mode: "devkit-pg", name: "replay-devkit server /s/ on PostgreSQL" },
 ];
 // BENCH_MODES=bare,sqlite runs a subset (to check the baselines alone); the report needs all three.
 const MODES = process.env.BENCH_MODES
@@ -98,11 +102,20 @@ function createPool(templates) {
 
 // ---- server processes ----------------------------------------------------------------------------
 
+// A private PostgreSQL cluster (test-utils), started only when a PostgreSQL mode runs; one fresh
+// database per server.
+let postgres = null;
 async function startServer(mode, dir) {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const env = { ...process.env };
+  if (mode === "pg" || mode === "devkit-pg") {
+    postgres ??= await startPostgres();
+    env.BENCH_PG_URL = await createDatabase(postgres);
+  }
   const child = spawn(process.execPath, [...nodeArgs, SERVER_SCRIPT, mode, dir], {
     stdio: ["pipe", "pipe", "inherit"],
+    env,
   });
   const port = await new Promise((resolve, reject) => {
     let out = "";
@@ -255,7 +268,7 @@ try {
       mkdirSync(runDir);
       const server = await startServer(mode, runDir);
       const cursor = { next: 0 };
-      const unique = mode === "devkit";
+      const unique = mode === "devkit" || mode === "devkit-pg";
       const accepted = new Map(); // session id -> rrweb events acknowledged with {"status":1}
       const check = (run, label) => {
         if (run.failures > 0) {
@@ -307,11 +320,11 @@ try {
             const got = stored.get(session);
             if (got !== count)
               notes.push(
-                `devkit c${concurrency}: session ${session} has ${got} rrweb events, expected ${count}`,
+                `${mode} c${concurrency}: session ${session} has ${got} rrweb events, expected ${count}`,
               );
             else
               verified.push(
-                `devkit c${concurrency}: session ${session} holds all ${count} acknowledged rrweb events`,
+                `${mode} c${concurrency}: session ${session} holds all ${count} acknowledged rrweb events`,
               );
           }
         }
@@ -323,6 +336,7 @@ try {
   }
 } finally {
   dir.cleanup();
+  await postgres?.stop();
 }
 
 if (MODES.length !== ALL_MODES.length) {
@@ -335,21 +349,21 @@ if (MODES.length !== ALL_MODES.length) {
 const med = (mode, concurrency, key) => median(results[mode][concurrency].map((r) => r[key]));
 const label = Object.fromEntries(ALL_MODES.map(({ mode, name }) => [mode, name]));
 const rows = [];
-const compare = (concurrency, key, unit, base, better) => {
-  const ours = med("devkit", concurrency, key);
+const compare = (concurrency, key, unit, base, better, ourMode = "devkit") => {
+  const ours = med(ourMode, concurrency, key);
   const theirs = med(base, concurrency, key);
   rows.push({
-    name: `devkit c${concurrency} ${key} vs ${base}`,
+    name: `${ourMode} c${concurrency} ${key} vs ${base}`,
     unit,
     median: ours,
     baseline: { name: `${label[base]} c${concurrency}`, median: theirs },
     ratio: ours / theirs,
     note: `ours / baseline, ${better} is better`,
-    samples: results.devkit[concurrency].map((r) => r[key]),
+    samples: results[ourMode][concurrency].map((r) => r[key]),
   });
 };
 for (const concurrency of CONCURRENCY) {
-  for (const mode of ["bare", "sqlite", "parse"]) {
+  for (const mode of ["bare", "sqlite", "parse", "pg"]) {
     rows.push({
       name: `${mode} c${concurrency} reqPerSec (baseline)`,
       unit: "req/s",
@@ -363,6 +377,12 @@ for (const concurrency of CONCURRENCY) {
     compare(concurrency, "mbPerSec", "MB/s", base, "higher");
     compare(concurrency, "p50", "ms", base, "lower");
     compare(concurrency, "p99", "ms", base, "lower");
+  }
+  // The team server: the devkit on PostgreSQL against one pg insert per body.
+  for (const base of ["bare", "pg"]) {
+    compare(concurrency, "reqPerSec", "req/s", base, "higher", "devkit-pg");
+    compare(concurrency, "p50", "ms", base, "lower", "devkit-pg");
+    compare(concurrency, "p99", "ms", base, "lower", "devkit-pg");
   }
 }
 
