@@ -91,11 +91,27 @@ describe.each<StorageKind>(["sqlite", "postgres+s3"])("two serve processes on %s
     const b = await start();
     processes.push(b);
 
+    // A recording created through A is announced on B's live stream (what the inspector listens to).
+    const stream = await fetch(`${b.url}/api/stream`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(stream.status).toBe(200);
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    const announced = (async () => {
+      let text = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return text;
+        text += new TextDecoder().decode(value);
+        if (text.includes(`"id":"${SESSION}"`)) return text;
+      }
+    })();
+
     // The same batch to both processes (a retry after a lost answer) is stored once.
     const first = batchBody(0, 20);
     expect(await upload(a.url, first)).toBe(200);
     expect(await upload(b.url, first)).toBe(200);
     expect(await storedClicks(b.url)).toHaveLength(20);
+    expect(await announced).toMatch(/event: created/);
+    await reader.cancel();
 
     const BATCHES = 120;
     const PER_BATCH = 20;
