@@ -5,5 +5,9 @@ export default defineProject({
     name: "store",
     environment: "node",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    globalSetup: ["test/global-setup.ts"],
+    // PostgreSQL and S3 round trips on a shared two-core machine.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
   },
 });

@@ -1,11 +1,11 @@
 import type { AuthOptions, Diagnostic, Listening } from "@replay-devkit/server";
-import type { Store } from "@replay-devkit/store";
+import type { RecordingStore, Store } from "@replay-devkit/store";
 import { cliVersion, inspectorDir, posthogJsDir } from "./assets.js";
 import type { CommandContext } from "./command.js";
 import { CliError, toCliError } from "./errors.js";
 
 export interface StartServerOptions {
-  store: Store;
+  store: Store | RecordingStore;
   port: number;
   host: string;
   auth?: AuthOptions;

@@ -2,10 +2,10 @@
 // stored once, and kill -9 of one process in the middle of the uploads loses no batch it had
 // acknowledged with 200 (posthog-js retries the rest, here on the surviving process).
 import { gzipSync } from "node:zlib";
-import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { tempDir } from "@replay-devkit/test-utils";
 import { assertBuilt, freePort, startListening, type DevProcess } from "./helpers.js";
+import { teamStorage, type StorageKind } from "./team-storage.js";
 
 assertBuilt();
 
@@ -70,26 +70,48 @@ async function storedClicks(url: string): Promise<{ x: number; y: number }[]> {
   }
 }
 
-describe("two serve processes under failure", () => {
+describe.each<StorageKind>(["sqlite", "postgres+s3"])("two serve processes on %s under failure", (kind) => {
   const dir = tempDir("replay-devkit-crash-");
   const processes: DevProcess[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) await p.stop();
+    for (const cleanup of cleanups) await cleanup();
     dir.cleanup();
   });
 
   it("dedups a retry across processes and loses no acknowledged batch when one is killed with -9", async () => {
-    const env = { REPLAY_DEVKIT_DATA: join(dir.path, "shared"), REPLAY_DEVKIT_TOKEN: TOKEN };
-    const a = await startListening("serve", ["--port", String(await freePort())], { env });
+    const storage = await teamStorage(kind, dir.path);
+    cleanups.push(() => storage.close());
+    const env = { ...storage.env, REPLAY_DEVKIT_TOKEN: TOKEN };
+    const start = async () =>
+      startListening("serve", ["--port", String(await freePort()), ...storage.args], { env });
+    const a = await start();
     processes.push(a);
-    const b = await startListening("serve", ["--port", String(await freePort())], { env });
+    const b = await start();
     processes.push(b);
+
+    // A recording created through A is announced on B's live stream (what the inspector listens to).
+    const stream = await fetch(`${b.url}/api/stream`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(stream.status).toBe(200);
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    const announced = (async () => {
+      let text = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return text;
+        text += new TextDecoder().decode(value);
+        if (text.includes(`"id":"${SESSION}"`)) return text;
+      }
+    })();
 
     // The same batch to both processes (a retry after a lost answer) is stored once.
     const first = batchBody(0, 20);
     expect(await upload(a.url, first)).toBe(200);
     expect(await upload(b.url, first)).toBe(200);
     expect(await storedClicks(b.url)).toHaveLength(20);
+    expect(await announced).toMatch(/event: created/);
+    await reader.cancel();
 
     const BATCHES = 120;
     const PER_BATCH = 20;

@@ -1,10 +1,9 @@
 // The real posthog-js 1.449.2 in Chromium records into two `replay-devkit serve` processes that
-// share one store, with a token, behind a round-robin proxy that alternates every request between
+// share one PostgreSQL database and S3 bucket (a private cluster and s3rver), with a token, behind a round-robin proxy that alternates every request between
 // them (a load balancer without stickiness). Every check then reads through process B's API alone,
 // and the list and metadata JSON of A and B must be identical field for field.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "@replay-devkit/test-utils";
 import { DevkitApi } from "../../../packages/server/test/e2e/api.js";
@@ -22,6 +21,7 @@ import {
   type E2eDevkitFactory,
 } from "../../../packages/server/test/e2e/session.js";
 import { assertBuilt, freePort, startListening, type DevProcess } from "./helpers.js";
+import { teamStorage, type TeamStorage } from "./team-storage.js";
 
 assertBuilt();
 
@@ -68,23 +68,28 @@ describe("real posthog-js against two serve processes with a token", () => {
   let browser: Browser | undefined;
   const dir = tempDir("replay-devkit-team-e2e-");
   const processes: DevProcess[] = [];
+  let storage: TeamStorage | undefined;
 
   beforeAll(async () => {
     browser = await launchE2eBrowser();
+    storage = await teamStorage("postgres+s3", dir.path);
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     for (const p of processes) await p.stop();
+    await storage?.close();
     dir.cleanup();
   });
 
   it("records a two-page session with uploads alternated between them, checked through the other one", async () => {
     if (!browser) throw new Error("Chromium did not launch");
-    const env = { REPLAY_DEVKIT_DATA: join(dir.path, "shared"), REPLAY_DEVKIT_TOKEN: TOKEN };
-    const a = await startListening("serve", ["--port", String(await freePort())], { env });
+    if (!storage) throw new Error("no storage");
+    const env = { ...storage.env, REPLAY_DEVKIT_TOKEN: TOKEN };
+    const args = [...storage.args];
+    const a = await startListening("serve", ["--port", String(await freePort()), ...args], { env });
     processes.push(a);
-    const b = await startListening("serve", ["--port", String(await freePort())], { env });
+    const b = await startListening("serve", ["--port", String(await freePort()), ...args], { env });
     processes.push(b);
     let hits: number[] = [];
 

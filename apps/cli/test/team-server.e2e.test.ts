@@ -1,9 +1,11 @@
-// `serve` with a token, and recordings moving between a laptop's store and it with push and pull:
+// `serve` on PostgreSQL + S3 with a token, and recordings moving between a laptop's SQLite store and
+// it with push and pull:
 // ids kept, raw exports equal byte for byte both ways, a second copy stores nothing, and every
 // failure (no token, wrong token, unknown recording) is one line with its own exit code.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { capturedBody, capturedRequests, tempDir, type TempDir } from "@replay-devkit/test-utils";
+import { teamStorage, type TeamStorage } from "./team-storage.js";
 import {
   assertBuilt,
   freePort,
@@ -27,7 +29,7 @@ function expectOneLine(res: CliResult, code: string, exit: number): void {
   expect(res.stderr).not.toMatch(/\n\s+at /);
 }
 
-/** The raw exports a copy must keep identical: PostHog's file (every window) and rrweb's. */
+/** The raw exports a copy must keep identical, read with the CLI from a local store: PostHog's file and rrweb's. */
 async function rawExports(env: Record<string, string>, id: string): Promise<string[]> {
   const out: string[] = [];
   for (const format of ["posthog", "rrweb"]) {
@@ -37,6 +39,18 @@ async function rawExports(env: Record<string, string>, id: string): Promise<stri
     out.push(res.stdout);
   }
   return out;
+}
+
+/** The server's raw PostHog export, through its API. */
+async function serverPosthogExport(server: DevProcess, id: string): Promise<string> {
+  const res = await fetch(
+    `${server.url}/api/recordings/${encodeURIComponent(id)}/export?format=posthog&scrub=false`,
+    {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    },
+  );
+  expect(res.status).toBe(200);
+  return res.text();
 }
 
 async function api<T>(
@@ -53,15 +67,17 @@ async function api<T>(
 describe("serve + push/pull", () => {
   let dir: TempDir;
   let laptop: Record<string, string>;
-  let serverEnv: Record<string, string>;
+  let storage: TeamStorage;
   let server: DevProcess;
   let capturedId: string;
 
   beforeAll(async () => {
     dir = tempDir("replay-devkit-team-");
     laptop = { REPLAY_DEVKIT_DATA: join(dir.path, "laptop") };
-    serverEnv = { REPLAY_DEVKIT_DATA: join(dir.path, "server"), REPLAY_DEVKIT_TOKEN: TOKEN };
-    server = await startListening("serve", ["--port", String(await freePort())], { env: serverEnv });
+    storage = await teamStorage("postgres+s3", dir.path);
+    server = await startListening("serve", ["--port", String(await freePort()), ...storage.args], {
+      env: { ...storage.env, REPLAY_DEVKIT_TOKEN: TOKEN },
+    });
     ({ id: capturedId } = await importCapturedSession(dir.path, laptop));
   });
 
@@ -73,6 +89,7 @@ describe("serve + push/pull", () => {
       expect(await exited).toBe(0);
       expect(server.stderr()).toMatch(/SIGTERM received, finishing in-flight requests/);
     }
+    await storage?.close();
     dir?.cleanup();
   });
 
@@ -121,7 +138,12 @@ describe("serve + push/pull", () => {
 
     const remote = await api<{ id: string }>(server, `/api/recordings/${capturedId}`);
     expect(remote.status).toBe(200);
-    expect(await rawExports(serverEnv, capturedId)).toEqual(await rawExports(laptop, capturedId));
+    const laptopExports = await rawExports(laptop, capturedId);
+    expect(await serverPosthogExport(server, capturedId)).toBe(laptopExports[0]);
+    // And back: pulled into a new store, every raw export equals the laptop's.
+    const roundTrip = { REPLAY_DEVKIT_DATA: join(dir.path, "round-trip"), REPLAY_DEVKIT_TOKEN: TOKEN };
+    expect((await runCli(["pull", capturedId, "--from", server.url], { env: roundTrip })).code).toBe(0);
+    expect(await rawExports(roundTrip, capturedId)).toEqual(laptopExports);
 
     const before = await api<unknown>(server, "/api/recordings");
     const again = await runCli(["push", capturedId, "--to", server.url], { env });
@@ -159,15 +181,17 @@ describe("serve + push/pull", () => {
     const pulled = await runCli(["pull", id, "--from", server.url], { env: fresh });
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(pulled.stderr).toContain(`${id}: copied`);
-    const serverExports = await rawExports(serverEnv, id);
-    expect(await rawExports(fresh, id)).toEqual(serverExports);
+    const serverExport = await serverPosthogExport(server, id);
+    const freshExports = await rawExports(fresh, id);
+    expect(freshExports[0]).toBe(serverExport);
 
     const again = await runCli(["pull", id, "--from", server.url], { env: fresh });
     expect(again.stderr).toContain(`${id}: up to date`);
     const back = await runCli(["push", id, "--to", server.url], { env: fresh });
     expect(back.code, back.stderr).toBe(0);
     expect(back.stderr).toContain(`${id}: up to date`);
-    expect(await rawExports(serverEnv, id)).toEqual(serverExports);
+    expect(await serverPosthogExport(server, id)).toBe(serverExport);
+    expect(await rawExports(fresh, id)).toEqual(freshExports);
   });
 
   it("push --all copies what is missing; an unknown id is exit 3 from pull", async () => {

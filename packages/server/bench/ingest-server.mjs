@@ -1,5 +1,6 @@
 // The server side of ingest.bench.mjs, run in its own process so the load generator and the
-// server never share an event loop. Usage: node ingest-server.mjs <bare|sqlite|devkit> <dir>
+// server never share an event loop. Usage: node ingest-server.mjs <mode> <dir>; the PostgreSQL modes
+// (pg, devkit-pg) read the database URL from BENCH_PG_URL.
 // Prints one JSON line {"port":N} on stdout when listening; exits on SIGTERM or when stdin closes.
 import { createServer } from "node:http";
 import { join } from "node:path";
@@ -7,7 +8,7 @@ import { gunzipSync } from "node:zlib";
 
 const [mode, dir] = process.argv.slice(2);
 if (!mode || !dir) {
-  console.error("usage: node ingest-server.mjs <bare|sqlite|parse|devkit> <dir>");
+  console.error("usage: node ingest-server.mjs <bare|sqlite|parse|devkit|pg|devkit-pg> <dir>");
   process.exit(2);
 }
 
@@ -58,7 +59,39 @@ async function start() {
     return { ...server, close: async () => (await server.close(), db.close()) };
   }
   if (mode === "devkit") {
-    return startDevkit(join(dir, "devkit.sqlite"));
+    return startDevkit({ driver: "sqlite", path: join(dir, "devkit.sqlite") });
+  }
+  if (mode === "pg") {
+    // The PostgreSQL baseline: one INSERT of the body as sent, on a pool of connections.
+    const { default: pg } = await import("pg");
+    const db = new pg.Pool({ connectionString: pgUrl(), max: 10 });
+    await db.query(
+      "CREATE TABLE IF NOT EXISTS bodies (id bigserial PRIMARY KEY, received_at bigint NOT NULL, path text NOT NULL, body bytea NOT NULL)",
+    );
+    const server = await listenPlain((req, res) => {
+      const chunks = [];
+      req.on("data", (chunk) => chunks.push(chunk));
+      req.on("end", () => {
+        db.query("INSERT INTO bodies (received_at, path, body) VALUES ($1, $2, $3)", [
+          Date.now(),
+          req.url ?? "/",
+          Buffer.concat(chunks),
+        ]).then(
+          () => {
+            res.writeHead(200, okHeaders(req.headers.origin));
+            res.end(OK_BODY);
+          },
+          () => {
+            res.writeHead(503);
+            res.end();
+          },
+        );
+      });
+    });
+    return { ...server, close: async () => (await server.close(), await db.end()) };
+  }
+  if (mode === "devkit-pg") {
+    return startDevkit({ driver: "postgres", url: pgUrl() });
   }
   throw new Error(`unknown mode ${mode}`);
 }
@@ -77,18 +110,26 @@ function listenPlain(handler) {
   });
 }
 
-/** The real thing, from the built dist: the same handler and store the CLI uses. */
-async function startDevkit(file) {
+function pgUrl() {
+  const url = process.env.BENCH_PG_URL;
+  if (!url) throw new Error(`${mode} needs BENCH_PG_URL`);
+  return url;
+}
+
+/** The real thing, from the built dist: the same handler and store the CLI (SQLite) or a team server uses. */
+async function startDevkit(descriptor) {
   const { createHandler, listen } = await import("../dist/index.js");
-  const { openStore } = await import("@replay-devkit/store");
-  const store = openStore(file);
+  const { openRecordingStore, openStore } = await import("@replay-devkit/store");
+  // SQLite: the CLI's synchronous store, as `dev` passes it; PostgreSQL: the seam's driver.
+  const store =
+    descriptor.driver === "sqlite" ? openStore(descriptor.path) : await openRecordingStore(descriptor);
   const handler = createHandler({ store, version: "bench", captureDir: null });
   const listening = await listen(handler, { port: 0, host: "127.0.0.1", handleSignals: false });
   return {
     port: listening.port,
     close: async () => {
       await listening.close();
-      store.close();
+      await store.close();
     },
   };
 }

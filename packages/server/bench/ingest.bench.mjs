@@ -8,22 +8,11 @@
 // Every server runs in a child process; this process is only the load generator (node:http with a
 // keep-alive agent, one connection per in-flight request). Run against the built dist:
 //   pnpm --filter @replay-devkit/server build && pnpm --filter @replay-devkit/server bench
-// Knobs (env): BENCH_MODES (bare,sqlite,parse,devkit), BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (1), BENCH_REPS (3), BENCH_POOL (8000, the
+// Knobs (env): BENCH_MODES (bare,sqlite,parse,devkit,pg,devkit-pg; the pg modes run on a private PostgreSQL cluster), BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (1), BENCH_REPS (3), BENCH_POOL (8000, the
 // initial number of unique bodies; more are prepared between runs when the devkit is fast).
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { Agent, request } from "node:http";
-import { fileURLToPath } from "node:url";
-import { gunzipSync, gzipSync } from "node:zlib";
-import {
-  capturedBody,
-  capturedRequests,
-  median,
-  percentile,
-  tempDir,
-  writeBenchReport,
-} from "@replay-devkit/test-utils";
+import { createDatabase, median, startPostgres, tempDir, writeBenchReport } from "@replay-devkit/test-utils";
+import { createPool, loadTemplates, runLoad, startServer, storedEvents } from "./load.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
@@ -35,201 +24,15 @@ const ALL_MODES = [
   { mode: "sqlite", name: "node:http + 1 SQLite insert (WAL)" },
   { mode: "parse", name: "node:http + gunzip + JSON.parse + 1 SQLite insert (PLATFORM.md c1)" },
   { mode: "devkit", name: "replay-devkit server /s/" },
+  { mode: "pg", name: "node:http + 1 pg insert (PostgreSQL)" },
+  { mode: "devkit-pg", name: "replay-devkit server /s/ on PostgreSQL" },
 ];
 // BENCH_MODES=bare,sqlite runs a subset (to check the baselines alone); the report needs all three.
 const MODES = process.env.BENCH_MODES
   ? ALL_MODES.filter((m) => process.env.BENCH_MODES.split(",").includes(m.mode))
   : ALL_MODES;
-const SERVER_SCRIPT = fileURLToPath(new URL("./ingest-server.mjs", import.meta.url));
 
 // ---- request bodies, all prepared before any timing --------------------------------------------
-
-/** A UUIDv7 (ms timestamp + random), the shape posthog-js gives every event. */
-function uuidv7() {
-  const bytes = randomBytes(16);
-  const ms = Date.now();
-  bytes.writeUIntBE(ms, 0, 6);
-  bytes[6] = 0x70 | (bytes[6] & 0x0f);
-  bytes[8] = 0x80 | (bytes[8] & 0x3f);
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function loadTemplates() {
-  const templates = capturedRequests()
-    .filter((r) => r.method === "POST" && r.path === "/s/")
-    .map((r) => {
-      const raw = capturedBody(r);
-      if (!raw) throw new Error(`captured /s/ request ${r.run}#${r.seq} has no body file`);
-      const batch = JSON.parse(gunzipSync(raw).toString("utf8"));
-      if (
-        !Array.isArray(batch) ||
-        batch.some((e) => e?.event !== "$snapshot" || typeof e.uuid !== "string")
-      ) {
-        throw new Error(`captured /s/ request ${r.run}#${r.seq} is not an array of $snapshot events`);
-      }
-      const rrwebEvents = batch.reduce((n, e) => n + e.properties.$snapshot_data.length, 0);
-      return { batch, rawBytes: raw.length, rrwebEvents, sessionId: batch[0].properties.$session_id };
-    });
-  if (templates.length === 0) throw new Error("no captured /s/ bodies found");
-  return templates;
-}
-
-/**
- * gzip bodies cycling through the captured ones, each with fresh $snapshot uuids. `grow` adds
- * more between timed runs, so the pool fits the devkit's actual speed without preparing (and
- * holding) far more bodies than a run can send.
- */
-function createPool(templates) {
-  const pool = { bodies: [], rrwebEvents: [], sessions: [], prepMs: 0 };
-  pool.grow = (count) => {
-    const start = performance.now();
-    for (let i = pool.bodies.length; i < count; i++) {
-      const template = templates[i % templates.length];
-      for (const event of template.batch) event.uuid = uuidv7();
-      pool.bodies.push(gzipSync(JSON.stringify(template.batch)));
-      pool.rrwebEvents.push(template.rrwebEvents);
-      pool.sessions.push(template.sessionId);
-    }
-    pool.prepMs += performance.now() - start;
-  };
-  return pool;
-}
-
-// ---- server processes ----------------------------------------------------------------------------
-
-async function startServer(mode, dir) {
-  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, SERVER_SCRIPT, mode, dir], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const port = await new Promise((resolve, reject) => {
-    let out = "";
-    const onData = (chunk) => {
-      out += chunk;
-      const line = out.split("\n")[0];
-      if (out.includes("\n")) {
-        child.stdout.off("data", onData);
-        try {
-          resolve(JSON.parse(line).port);
-        } catch {
-          reject(new Error(`${mode} server printed ${JSON.stringify(line)} instead of {"port":N}`));
-        }
-      }
-    };
-    child.stdout.on("data", onData);
-    child.once("exit", (code) =>
-      reject(new Error(`${mode} server exited with code ${code} before listening`)),
-    );
-  });
-  return {
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        child.once("exit", () => (clearTimeout(timer), resolve()));
-        child.kill("SIGTERM");
-      }),
-  };
-}
-
-// ---- load generator ------------------------------------------------------------------------------
-
-function post(agent, port, body) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: "127.0.0.1",
-        port,
-        method: "POST",
-        path: "/s/",
-        // What posthog-js sends: gzip bytes as text/plain, no Content-Encoding, from the app's origin.
-        headers: {
-          "content-type": "text/plain",
-          "content-length": body.length,
-          origin: "http://app.replay.test:3000",
-        },
-      },
-      (res) => {
-        const chunks = [];
-        res.on("data", (chunk) => chunks.push(chunk));
-        res.on("end", () =>
-          resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString("utf8") }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-/**
- * `concurrency` loops, each keeping one request in flight, for `seconds`; with `unique`, also until
- * the body pool runs out (the devkit must never see a body twice, or it would measure idempotent
- * no-ops).
- */
-async function runLoad({ port, concurrency, seconds, pool, cursor, unique }) {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies = [];
-  let bytes = 0;
-  let failures = 0;
-  let firstFailure = null;
-  let exhausted = false;
-  const perSession = new Map();
-  const start = process.hrtime.bigint();
-  const deadline = start + BigInt(Math.round(seconds * 1e9));
-  const loop = async () => {
-    while (process.hrtime.bigint() < deadline) {
-      if (unique && cursor.next >= pool.bodies.length) {
-        exhausted = true;
-        return;
-      }
-      // The baselines store or drop bytes blindly, so repeating a body costs them the same.
-      const index = cursor.next++ % pool.bodies.length;
-      const body = pool.bodies[index];
-      const sent = process.hrtime.bigint();
-      const res = await post(agent, port, body);
-      latencies.push(Number(process.hrtime.bigint() - sent) / 1e6);
-      if (res.status === 200 && res.body.includes('"status":1')) {
-        bytes += body.length;
-        const session = pool.sessions[index];
-        perSession.set(session, (perSession.get(session) ?? 0) + pool.rrwebEvents[index]);
-      } else {
-        failures += 1;
-        firstFailure ??= `${res.status} ${res.body.slice(0, 200)}`;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, loop));
-  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  agent.destroy();
-  return {
-    requests: latencies.length,
-    elapsed,
-    reqPerSec: latencies.length / elapsed,
-    mbPerSec: bytes / 1e6 / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    failures,
-    firstFailure,
-    exhausted,
-    perSession,
-  };
-}
-
-/** Reads back what the devkit stored, so a run that silently dropped bodies cannot pass as fast. */
-async function storedEvents(port) {
-  const res = await fetch(`http://127.0.0.1:${port}/api/recordings?limit=100`);
-  if (!res.ok) throw new Error(`GET /api/recordings answered ${res.status}`);
-  const body = await res.json();
-  const counts = new Map();
-  for (const rec of body.recordings ?? []) counts.set(rec.id, rec.eventCount);
-  return counts;
-}
 
 // ---- main ----------------------------------------------------------------------------------------
 
@@ -245,6 +48,9 @@ const results = {}; // results[mode][concurrency] = [run, …]
 const notes = [];
 const verified = [];
 const dir = tempDir("replay-devkit-ingest-bench-");
+// A private PostgreSQL cluster (test-utils), started only when a PostgreSQL mode runs; one fresh
+// database per server.
+let postgres = null;
 try {
   for (const { mode } of MODES) {
     results[mode] = {};
@@ -253,9 +59,14 @@ try {
       // unique within one server's lifetime.
       const runDir = `${dir.path}/${mode}-c${concurrency}`;
       mkdirSync(runDir);
-      const server = await startServer(mode, runDir);
+      let pgUrl;
+      if (mode === "pg" || mode === "devkit-pg") {
+        postgres ??= await startPostgres();
+        pgUrl = await createDatabase(postgres);
+      }
+      const server = await startServer(mode, runDir, { pgUrl });
       const cursor = { next: 0 };
-      const unique = mode === "devkit";
+      const unique = mode === "devkit" || mode === "devkit-pg";
       const accepted = new Map(); // session id -> rrweb events acknowledged with {"status":1}
       const check = (run, label) => {
         if (run.failures > 0) {
@@ -307,11 +118,11 @@ try {
             const got = stored.get(session);
             if (got !== count)
               notes.push(
-                `devkit c${concurrency}: session ${session} has ${got} rrweb events, expected ${count}`,
+                `${mode} c${concurrency}: session ${session} has ${got} rrweb events, expected ${count}`,
               );
             else
               verified.push(
-                `devkit c${concurrency}: session ${session} holds all ${count} acknowledged rrweb events`,
+                `${mode} c${concurrency}: session ${session} holds all ${count} acknowledged rrweb events`,
               );
           }
         }
@@ -323,6 +134,7 @@ try {
   }
 } finally {
   dir.cleanup();
+  await postgres?.stop();
 }
 
 if (MODES.length !== ALL_MODES.length) {
@@ -335,21 +147,21 @@ if (MODES.length !== ALL_MODES.length) {
 const med = (mode, concurrency, key) => median(results[mode][concurrency].map((r) => r[key]));
 const label = Object.fromEntries(ALL_MODES.map(({ mode, name }) => [mode, name]));
 const rows = [];
-const compare = (concurrency, key, unit, base, better) => {
-  const ours = med("devkit", concurrency, key);
+const compare = (concurrency, key, unit, base, better, ourMode = "devkit") => {
+  const ours = med(ourMode, concurrency, key);
   const theirs = med(base, concurrency, key);
   rows.push({
-    name: `devkit c${concurrency} ${key} vs ${base}`,
+    name: `${ourMode} c${concurrency} ${key} vs ${base}`,
     unit,
     median: ours,
     baseline: { name: `${label[base]} c${concurrency}`, median: theirs },
     ratio: ours / theirs,
     note: `ours / baseline, ${better} is better`,
-    samples: results.devkit[concurrency].map((r) => r[key]),
+    samples: results[ourMode][concurrency].map((r) => r[key]),
   });
 };
 for (const concurrency of CONCURRENCY) {
-  for (const mode of ["bare", "sqlite", "parse"]) {
+  for (const mode of ["bare", "sqlite", "parse", "pg"]) {
     rows.push({
       name: `${mode} c${concurrency} reqPerSec (baseline)`,
       unit: "req/s",
@@ -363,6 +175,12 @@ for (const concurrency of CONCURRENCY) {
     compare(concurrency, "mbPerSec", "MB/s", base, "higher");
     compare(concurrency, "p50", "ms", base, "lower");
     compare(concurrency, "p99", "ms", base, "lower");
+  }
+  // The team server: the devkit on PostgreSQL against one pg insert per body.
+  for (const base of ["bare", "pg"]) {
+    compare(concurrency, "reqPerSec", "req/s", base, "higher", "devkit-pg");
+    compare(concurrency, "p50", "ms", base, "lower", "devkit-pg");
+    compare(concurrency, "p99", "ms", base, "lower", "devkit-pg");
   }
 }
 

@@ -83,8 +83,11 @@ export function isAnalysisJob(value: unknown): value is AnalysisJob {
 }
 
 /** Renders one analysis job from a loaded recording. */
-export function renderAnalysisJob(job: AnalysisJob, load: (id: string) => Recording): RenderedBody {
-  const recording = load(job.id);
+export async function renderAnalysisJob(
+  job: AnalysisJob,
+  load: (id: string) => Promise<Recording>,
+): Promise<RenderedBody> {
+  const recording = await load(job.id);
   if (job.kind === "profile") return { body: profileJson(profileRecording(recording)), contentType: JSON_TYPE };
   try {
     const { view } = timelineView(recording, job.query);

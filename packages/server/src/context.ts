@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Store } from "@replay-devkit/store";
+import type { RecordingStore } from "@replay-devkit/store";
 import type { ResolvedRemoteConfig } from "./remote-config.js";
 import type { ServerLimits } from "./http.js";
 import type { AccessPolicy } from "./access.js";
@@ -24,7 +24,7 @@ export interface ServerState {
 }
 
 export interface ResolvedOptions {
-  store: Store;
+  store: RecordingStore;
   version: string;
   posthogJsDir: string | null;
   inspectorDir: string | null;

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { Store } from "@replay-devkit/store";
+import type { RecordingStore, StoreDescriptor } from "@replay-devkit/store";
 import { HttpError } from "./errors.js";
 import { renderJob, type RenderJob, type RenderedBody } from "./export.js";
 import { isWorkerReply, type JobMessage, type WorkerData, type WorkerReply } from "./export-protocol.js";
@@ -73,6 +73,11 @@ export function fileBacked(path: string): boolean {
   return path !== "" && path !== ":memory:" && !path.startsWith("file::memory:");
 }
 
+/** A worker thread can open its own connection to a file or a database server, not to an in-memory SQLite. */
+function workerCanOpen(descriptor: StoreDescriptor): boolean {
+  return descriptor.driver === "postgres" || fileBacked(descriptor.path);
+}
+
 /**
  * Runs the heavy part of `/export` and `/findings` (load, scrub or scan, serialise) in a few
  * worker threads that read the database on their own read-only connections (WAL lets them read
@@ -81,7 +86,7 @@ export function fileBacked(path: string): boolean {
  * replaced on the next job; a worker that cannot start at all turns the pool inline for good.
  */
 export class ExportPool {
-  private readonly store: Store;
+  private readonly store: RecordingStore;
   private readonly options: ExportPoolOptions;
   private readonly slots = new Set<Slot>();
   private readonly waiting: Pending[] = [];
@@ -93,10 +98,10 @@ export class ExportPool {
   private running = 0;
   private crashes = 0;
 
-  constructor(store: Store, options: ExportPoolOptions) {
+  constructor(store: RecordingStore, options: ExportPoolOptions) {
     this.store = store;
     this.options = options;
-    this.inline = options.threads === 0 || options.entry === null || !fileBacked(store.path);
+    this.inline = options.threads === 0 || options.entry === null || !workerCanOpen(store.descriptor);
   }
 
   get stats(): ExportPoolStats {
@@ -204,7 +209,7 @@ export class ExportPool {
   }
 
   private spawn(): Slot {
-    const data: WorkerData = { dbPath: this.store.path };
+    const data: WorkerData = { store: this.store.descriptor };
     const worker = new Worker(this.options.entry as URL, {
       workerData: data,
       stdout: false,

@@ -1,13 +1,14 @@
 // Messages between the export pool (main thread) and its workers. Both sides check what they
 // receive: a worker built from another version of this file must fail loudly, not misrender.
+import type { StoreDescriptor } from "@replay-devkit/store";
 import type { HttpErrorCode } from "./errors.js";
 import { HTTP_STATUS } from "./errors.js";
 import { isAnalysisJob } from "./analysis-jobs.js";
 import { EXPORT_FORMATS, type RenderJob } from "./export.js";
 
 export interface WorkerData {
-  /** The SQLite file the worker opens read-only. */
-  dbPath: string;
+  /** The storage the worker opens read-only, on its own connection. */
+  store: StoreDescriptor;
 }
 
 export interface JobMessage {
@@ -42,7 +43,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function isWorkerData(value: unknown): value is WorkerData {
-  return isRecord(value) && typeof value.dbPath === "string" && value.dbPath !== "";
+  if (!isRecord(value) || !isRecord(value.store)) return false;
+  const store = value.store;
+  if (store.driver === "sqlite") return typeof store.path === "string" && store.path !== "";
+  return store.driver === "postgres" && typeof store.url === "string" && store.url !== "";
 }
 
 function isRenderJob(value: unknown): value is RenderJob {

@@ -1,7 +1,7 @@
-// Entry of an export worker thread (see export-pool.ts): opens the recordings database read-only
+// Entry of an export worker thread (see export-pool.ts): opens the store (SQLite file or PostgreSQL) read-only
 // and renders one job at a time, so a long export never holds the server's event loop.
 import { parentPort, workerData } from "node:worker_threads";
-import { openStore, type Store } from "@replay-devkit/store";
+import { openRecordingStore, type RecordingStore } from "@replay-devkit/store";
 import { toHttpError } from "./errors.js";
 import { renderJob } from "./export.js";
 import { isJobMessage, isWorkerData, type WorkerReply } from "./export-protocol.js";
@@ -10,8 +10,9 @@ const port = parentPort;
 if (port === null || !isWorkerData(workerData)) {
   throw new Error("export-worker.js is started by @replay-devkit/server's export pool, not run directly.");
 }
-const { dbPath } = workerData;
-let store: Store | null = null;
+const descriptor = workerData.store;
+// One connection per worker, opened on its first job (a promise, so two early jobs share it).
+let store: Promise<RecordingStore> | null = null;
 
 /** A Uint8Array that owns its whole ArrayBuffer, so transferring it moves exactly the body and nothing shared. */
 function ownedBytes(body: string | Uint8Array): Uint8Array {
@@ -35,8 +36,8 @@ port.on("message", (message: unknown) => {
     let reply: WorkerReply;
     let transfer: ArrayBuffer[] = [];
     try {
-      store ??= openStore(dbPath, { readonly: true, pollIntervalMs: 0 });
-      const rendered = await renderJob(store, job);
+      store ??= openRecordingStore(descriptor, { readonly: true, pollIntervalMs: 0, poolSize: 2 });
+      const rendered = await renderJob(await store, job);
       const body = ownedBytes(rendered.body);
       reply = { type: "done", id, ok: true, ...rendered, body };
       transfer = [body.buffer as ArrayBuffer];

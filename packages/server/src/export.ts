@@ -7,7 +7,7 @@ import {
   type RedactionEntry,
 } from "@replay-devkit/codec";
 import { scanRecording, scrubRecording, type ScanReport } from "@replay-devkit/privacy";
-import type { RecordingSummary, Store } from "@replay-devkit/store";
+import type { RecordingStore, RecordingSummary } from "@replay-devkit/store";
 import { renderAnalysisJob, type AnalysisJob } from "./analysis-jobs.js";
 import { HttpError } from "./errors.js";
 
@@ -69,8 +69,8 @@ function fileSafe(id: string): string {
   return id.replace(/[^\w.-]/g, "_").slice(0, 120);
 }
 
-function summaryOr404(store: Store, id: string): RecordingSummary {
-  const summary = store.getRecording(id);
+async function summaryOr404(store: RecordingStore, id: string): Promise<RecordingSummary> {
+  const summary = await store.getRecording(id);
   if (!summary) throw new HttpError("NOT_FOUND", `No recording with id ${JSON.stringify(id.slice(0, 200))}.`);
   return summary;
 }
@@ -90,11 +90,14 @@ export function assertWindow(summary: RecordingSummary, windowParam: string | un
 // pair. Inline, in the writer's own thread, the first attempt always matches.
 const CONSISTENT_READ_ATTEMPTS = 3;
 
-function loadConsistent(store: Store, id: string): { summary: RecordingSummary; recording: Recording } {
-  let summary = summaryOr404(store, id);
+async function loadConsistent(
+  store: RecordingStore,
+  id: string,
+): Promise<{ summary: RecordingSummary; recording: Recording }> {
+  let summary = await summaryOr404(store, id);
   for (let attempt = 1; ; attempt++) {
-    const recording = store.loadRecording(id);
-    const after = summaryOr404(store, id);
+    const recording = await store.loadRecording(id);
+    const after = await summaryOr404(store, id);
     if (after.updatedAt === summary.updatedAt || attempt >= CONSISTENT_READ_ATTEMPTS) {
       return { summary: after.updatedAt === summary.updatedAt ? summary : after, recording };
     }
@@ -106,14 +109,14 @@ function loadConsistent(store: Store, id: string): { summary: RecordingSummary; 
  * Loads, scrubs and serialises one export, or scans one recording: the heavy part of
  * `/export` and `/findings`, run inline or in an export worker with the same result.
  */
-export async function renderJob(store: Store, job: RenderJob): Promise<RenderedBody> {
+export async function renderJob(store: RecordingStore, job: RenderJob): Promise<RenderedBody> {
   if (job.kind === "timeline" || job.kind === "profile")
-    return renderAnalysisJob(job, (id) => loadConsistent(store, id).recording);
+    return renderAnalysisJob(job, async (id) => (await loadConsistent(store, id)).recording);
   if (job.kind === "findings") {
-    const { recording } = loadConsistent(store, job.id);
+    const { recording } = await loadConsistent(store, job.id);
     return { body: JSON.stringify(scanExport(recording)), contentType: JSON_TYPE };
   }
-  const { summary, recording: stored } = loadConsistent(store, job.id);
+  const { summary, recording: stored } = await loadConsistent(store, job.id);
   assertWindow(summary, job.window);
   const { recording, redactions } = prepareExport(stored, job.scrub);
   const base = fileSafe(summary.id);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import type { Store } from "@replay-devkit/store";
+import { toRecordingStore, type RecordingStore, type Store } from "@replay-devkit/store";
 import type { ResolvedOptions, Route, RouteContext, ServerState } from "./context.js";
 import {
   allowBoundHost,
@@ -33,7 +33,8 @@ import { signInPage } from "./routes/session.js";
 import { join } from "node:path";
 
 export interface HandlerOptions {
-  store: Store;
+  /** Any driver of the storage seam, or the synchronous SQLite Store (`openStore()`), which is wrapped. */
+  store: Store | RecordingStore;
   /** Directories served as static files: posthog-js's `dist` under /static/, the inspector's export at /. */
   staticDirs?: { posthogJs?: string; inspector?: string };
   /** What the remote config tells posthog-js to record. */
@@ -106,7 +107,7 @@ export interface ExportWorkerOptions {
 /** A node:http request handler with a `close()` that ends event streams and background work. */
 export interface ReplayDevkitHandler {
   (req: IncomingMessage, res: ServerResponse): void;
-  readonly store: Store;
+  readonly store: RecordingStore;
   readonly version: string;
   /** Ends open event streams and stops background compaction; later requests get 503. */
   close(): void;
@@ -191,7 +192,7 @@ function resolveOptions(options: HandlerOptions): ResolvedOptions {
     }
   }
   return {
-    store: options.store,
+    store: toRecordingStore(options.store),
     version: options.version,
     posthogJsDir: options.staticDirs?.posthogJs ?? null,
     inspectorDir: options.staticDirs?.inspector ?? null,
@@ -283,11 +284,9 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
   if (compactIdleMs !== null) {
     compactTimer = setInterval(
       () => {
-        try {
-          resolved.store.compactIdle(compactIdleMs);
-        } catch (error) {
+        resolved.store.compactIdle(compactIdleMs).catch((error: unknown) => {
           resolved.log(`replay-devkit: background compaction failed: ${String(error)}`);
-        }
+        });
       },
       Math.min(60_000, Math.max(1000, compactIdleMs)),
     );

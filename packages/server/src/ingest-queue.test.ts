@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SnapshotBatch } from "@replay-devkit/codec";
-import { openStore, StoreError, type Store } from "@replay-devkit/store";
+import { openStore, StoreError, toRecordingStore, type Store } from "@replay-devkit/store";
 import { tempDir, type TempDir } from "@replay-devkit/test-utils";
 import { IngestQueue } from "./ingest-queue.js";
 
@@ -37,7 +37,7 @@ describe("IngestQueue", () => {
       groups.push(requests.length);
       return many(requests);
     };
-    const queue = new IngestQueue(opened);
+    const queue = new IngestQueue(toRecordingStore(opened));
     const seenAtResolve: number[] = [];
     const pending = [1, 2, 3].map((i) =>
       queue.ingest({ batches: [batch("s", `u${i}`, 1000 + i)] }).then((result) => {
@@ -59,7 +59,7 @@ describe("IngestQueue", () => {
     dir = tempDir("queue-test-");
     const opened = openStore(join(dir.path, "q.db"));
     store = opened;
-    const queue = new IngestQueue(opened);
+    const queue = new IngestQueue(toRecordingStore(opened));
     await expect(queue.ingest({ batches: [batch("s", "u1", 1)] })).resolves.toMatchObject({ events: 1 });
     opened.close();
     await expect(queue.ingest({ batches: [batch("s", "u2", 2)] })).rejects.toMatchObject({ code: "CLOSED" });

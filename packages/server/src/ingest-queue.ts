@@ -1,4 +1,4 @@
-import type { CaptureRequest, IngestResult, Store } from "@replay-devkit/store";
+import type { CaptureRequest, IngestResult, RecordingStore } from "@replay-devkit/store";
 
 // Enough to share a commit among every flush that arrived in one event-loop turn, small enough
 // that one turn's transaction stays short for the readers in other processes.
@@ -19,39 +19,39 @@ export class IngestQueue {
   private pending: Pending[] = [];
   private scheduled = false;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: RecordingStore) {}
 
   ingest(request: CaptureRequest): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ request, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => void this.flush());
       }
     });
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     this.scheduled = false;
     const group = this.pending.splice(0, MAX_GROUP);
     if (this.pending.length > 0) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => void this.flush());
     }
     if (group.length === 0) return;
     if (group.length === 1 || typeof this.store.ingestSnapshotsMany !== "function") {
       for (const item of group) {
         try {
-          item.resolve(this.store.ingestSnapshots(item.request.batches, item.request.others));
+          item.resolve(await this.store.ingestSnapshots(item.request.batches, item.request.others));
         } catch (error) {
           item.reject(error);
         }
       }
       return;
     }
-    let results: ReturnType<Store["ingestSnapshotsMany"]>;
+    let results: Awaited<ReturnType<RecordingStore["ingestSnapshotsMany"]>>;
     try {
-      results = this.store.ingestSnapshotsMany(group.map((item) => item.request));
+      results = await this.store.ingestSnapshotsMany(group.map((item) => item.request));
     } catch (error) {
       for (const item of group) item.reject(error);
       return;

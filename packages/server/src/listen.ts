@@ -5,7 +5,7 @@ import { HttpError } from "./errors.js";
 type Handler = ((req: IncomingMessage, res: ServerResponse) => void) & {
   close?: () => void;
   readonly inFlight?: number;
-  readonly store?: { close(): void };
+  readonly store?: { close(): void | Promise<void> };
   allowHost?: (host: string) => void;
   stopWorkers?: () => Promise<void>;
   readonly tokenProtected?: boolean;
@@ -121,9 +121,10 @@ export function listen(handler: Handler, options: ListenOptions): Promise<Listen
 
       const onSignal = (signal: NodeJS.Signals) => {
         log(`replay-devkit: ${signal} received, finishing in-flight requests`);
-        void close().then(() => {
+        void close().then(async () => {
           try {
-            handler.store?.close();
+            // Awaited: a PostgreSQL + S3 store moves its last blocks to the bucket while closing.
+            await handler.store?.close();
           } catch (error) {
             log(`replay-devkit: closing the database failed: ${String(error)}`);
           }

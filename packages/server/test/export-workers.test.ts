@@ -243,7 +243,7 @@ describe("export worker failures", () => {
       file,
       `import { existsSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-const release = workerData.dbPath + ".release";
+const release = workerData.store.path + ".release";
 parentPort.on("message", (message) => {
   const id = message?.job?.id ?? "";
   if (id.startsWith("crash-")) process.exit(3);

@@ -94,44 +94,26 @@ function isEpochMs(value: unknown): value is number {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 && value < 1e13;
 }
 
-/** Writes and reads the `app_logs` table. One instance per store connection. */
-export class AppLogTable {
+/** One line to insert: timestamp (epoch ms), stream, text. */
+export type AppLogRow = [number, AppLogStream, string];
+
+/**
+ * The app log's rules, free of SQL: validation, the per-minute cap (with one `devkit` note per capped
+ * minute) and the line cut. Each driver inserts the rows it plans. One instance per store connection:
+ * the minute counter is per process, as the cap protects this process's ingest.
+ */
+export class AppLogPlanner {
   readonly limits: AppLogLimits;
-  private readonly insert: Statement;
-  private readonly trimRows: Statement;
-  private readonly trimAge: Statement;
-  private readonly pageFirst: Statement;
-  private readonly pageAfter: Statement;
-  // Per-minute counts live in memory: the cap protects this process's ingest, and the one writer
-  // of app logs is the `dev` process that owns the child.
   private minute = -1;
   private minuteCount = 0;
-  private readonly readonly: boolean;
 
-  constructor(db: Database, limits?: Partial<AppLogLimits>) {
+  constructor(limits?: Partial<AppLogLimits>) {
     this.limits = checkLimits(limits);
-    const readonly = db.readonly;
-    this.readonly = readonly;
-    const noop = db.prepare("SELECT 1");
-    this.insert = readonly ? noop : db.prepare("INSERT INTO app_logs (ts_ms, stream, text) VALUES (?, ?, ?)");
-    this.trimRows = readonly
-      ? noop
-      : db.prepare("DELETE FROM app_logs WHERE seq <= (SELECT max(seq) FROM app_logs) - ?");
-    this.trimAge = readonly ? noop : db.prepare("DELETE FROM app_logs WHERE ts_ms < ?");
-    this.pageFirst = db.prepare(
-      "SELECT seq, ts_ms, stream, text FROM app_logs WHERE ts_ms >= ? AND ts_ms <= ? ORDER BY ts_ms, seq LIMIT ?",
-    );
-    this.pageAfter = db.prepare(
-      `SELECT seq, ts_ms, stream, text FROM app_logs
-       WHERE ts_ms <= ? AND (ts_ms > ? OR (ts_ms = ? AND seq > ?)) AND ts_ms >= ?
-       ORDER BY ts_ms, seq LIMIT ?`,
-    );
   }
 
-  /** Validates everything first, so a bad line stores nothing. Call inside a write transaction. */
-  append(lines: readonly AppLogLine[], now: number): AppendAppLogsResult {
-    if (this.readonly)
-      throw new StoreError("READ_ONLY", "This store was opened read-only; app logs cannot be stored");
+  /** Validates everything first (a bad line plans nothing), then applies the per-minute cap and line cut. */
+  plan(lines: readonly AppLogLine[]): { rows: AppLogRow[]; result: AppendAppLogsResult } {
+    const rows: AppLogRow[] = [];
     if (!Array.isArray(lines)) throw new StoreError("INVALID_INPUT", "appendAppLogs needs an array of lines");
     lines.forEach((line: unknown, index) => {
       const l = line as Partial<AppLogLine> | null;
@@ -159,11 +141,11 @@ export class AppLogTable {
       if (this.minuteCount >= maxLinesPerMinute) {
         if (this.minuteCount === maxLinesPerMinute) {
           // One note per minute, so the timeline shows where lines are missing.
-          this.insert.run(
+          rows.push([
             Math.round(line.timestamp),
             "devkit",
             `replay-devkit: more than ${maxLinesPerMinute} app log lines this minute; the rest of the minute is not stored`,
-          );
+          ]);
         }
         this.minuteCount++;
         result.dropped++;
@@ -175,9 +157,79 @@ export class AppLogTable {
         text = `${text.slice(0, maxLineChars)} … [${text.length - maxLineChars} more characters not stored]`;
         result.truncated++;
       }
-      this.insert.run(Math.round(line.timestamp), line.stream, text);
+      rows.push([Math.round(line.timestamp), line.stream, text]);
       result.stored++;
     }
+    return { rows, result };
+  }
+}
+
+/** A page query checked and with its defaults filled in. */
+export function checkPageQuery(query: AppLogQuery): {
+  from: number;
+  to: number;
+  limit: number;
+  after: { timestamp: number; seq: number } | undefined;
+} {
+  const from = query.from ?? 0;
+  const to = query.to ?? Number.MAX_SAFE_INTEGER;
+  if (!Number.isFinite(from) || !Number.isFinite(to)) {
+    throw new StoreError("INVALID_INPUT", "appLogs: from and to must be epoch milliseconds");
+  }
+  const limit = query.limit ?? DEFAULT_APP_LOG_PAGE;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_APP_LOG_PAGE) {
+    throw new StoreError(
+      "INVALID_INPUT",
+      `appLogs: limit must be from 1 to ${MAX_APP_LOG_PAGE}, got ${limit}`,
+    );
+  }
+  const after = query.after;
+  if (after && (!Number.isFinite(after.timestamp) || !Number.isSafeInteger(after.seq))) {
+    throw new StoreError("INVALID_INPUT", "appLogs: after must be {timestamp, seq} from a previous page");
+  }
+  return { from, to, limit, after };
+}
+
+/** Writes and reads the `app_logs` table. One instance per store connection. */
+export class AppLogTable {
+  readonly limits: AppLogLimits;
+  private readonly insert: Statement;
+  private readonly trimRows: Statement;
+  private readonly trimAge: Statement;
+  private readonly pageFirst: Statement;
+  private readonly pageAfter: Statement;
+  // Per-minute counts live in memory: the cap protects this process's ingest, and the one writer
+  // of app logs is the `dev` process that owns the child.
+  private readonly readonly: boolean;
+  private readonly planner: AppLogPlanner;
+
+  constructor(db: Database, limits?: Partial<AppLogLimits>) {
+    this.planner = new AppLogPlanner(limits);
+    this.limits = this.planner.limits;
+    const readonly = db.readonly;
+    this.readonly = readonly;
+    const noop = db.prepare("SELECT 1");
+    this.insert = readonly ? noop : db.prepare("INSERT INTO app_logs (ts_ms, stream, text) VALUES (?, ?, ?)");
+    this.trimRows = readonly
+      ? noop
+      : db.prepare("DELETE FROM app_logs WHERE seq <= (SELECT max(seq) FROM app_logs) - ?");
+    this.trimAge = readonly ? noop : db.prepare("DELETE FROM app_logs WHERE ts_ms < ?");
+    this.pageFirst = db.prepare(
+      "SELECT seq, ts_ms, stream, text FROM app_logs WHERE ts_ms >= ? AND ts_ms <= ? ORDER BY ts_ms, seq LIMIT ?",
+    );
+    this.pageAfter = db.prepare(
+      `SELECT seq, ts_ms, stream, text FROM app_logs
+       WHERE ts_ms <= ? AND (ts_ms > ? OR (ts_ms = ? AND seq > ?)) AND ts_ms >= ?
+       ORDER BY ts_ms, seq LIMIT ?`,
+    );
+  }
+
+  /** Validates everything first, so a bad line stores nothing. Call inside a write transaction. */
+  append(lines: readonly AppLogLine[], now: number): AppendAppLogsResult {
+    if (this.readonly)
+      throw new StoreError("READ_ONLY", "This store was opened read-only; app logs cannot be stored");
+    const { rows, result } = this.planner.plan(lines);
+    for (const row of rows) this.insert.run(...row);
     if (result.stored > 0 || result.dropped > 0) {
       this.trimRows.run(this.limits.maxRows);
       this.trimAge.run(now - this.limits.maxAgeMs);
@@ -186,22 +238,7 @@ export class AppLogTable {
   }
 
   page(query: AppLogQuery = {}): AppLogPage {
-    const from = query.from ?? 0;
-    const to = query.to ?? Number.MAX_SAFE_INTEGER;
-    if (!Number.isFinite(from) || !Number.isFinite(to)) {
-      throw new StoreError("INVALID_INPUT", "appLogs: from and to must be epoch milliseconds");
-    }
-    const limit = query.limit ?? DEFAULT_APP_LOG_PAGE;
-    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_APP_LOG_PAGE) {
-      throw new StoreError(
-        "INVALID_INPUT",
-        `appLogs: limit must be from 1 to ${MAX_APP_LOG_PAGE}, got ${limit}`,
-      );
-    }
-    const after = query.after;
-    if (after && (!Number.isFinite(after.timestamp) || !Number.isSafeInteger(after.seq))) {
-      throw new StoreError("INVALID_INPUT", "appLogs: after must be {timestamp, seq} from a previous page");
-    }
+    const { from, to, limit, after } = checkPageQuery(query);
     const rows = (
       after
         ? this.pageAfter.all(to, after.timestamp, after.timestamp, after.seq, from, limit + 1)

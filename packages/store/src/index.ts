@@ -30,3 +30,11 @@ export type {
   AppLogStream,
   StoredAppLogLine,
 } from "./app-logs.js";
+export { openRecordingStore } from "./open.js";
+export type { BlockStore, OpenOptions, RecordingStore, StoreDescriptor } from "./seam.js";
+export { openSqliteRecordingStore, SqliteRecordingStore, toRecordingStore } from "./sqlite-driver.js";
+export { openPostgresStore } from "./postgres/store.js";
+export { redactUrl as redactDatabaseUrl } from "./postgres/errors.js";
+export type { PostgresStoreOptions } from "./postgres/store.js";
+export { PG_SCHEMA_VERSION } from "./postgres/schema.js";
+export { PgBlockStore, S3BlockStore, recordingPrefix } from "./block-stores.js";

@@ -74,6 +74,55 @@ class CursorHeap {
   }
 }
 
+/** What the merge needs next: a chunk's events loaded, or nothing (it has an event to hand out). */
+type MergeStep = { need: ChunkRef } | { item: WindowEvent };
+
+/**
+ * The merge itself, free of I/O: it asks for each chunk with `{ need }` and is resumed with the
+ * chunk's events, so the same code serves synchronous (SQLite) and asynchronous (PostgreSQL, S3)
+ * loading. Order: (timestamp, chunk seq, position).
+ */
+function* mergeSteps(
+  refs: readonly ChunkRef[],
+  start: StreamStart,
+): Generator<MergeStep, void, RrwebEvent[] | undefined> {
+  const pending = [...refs].sort((a, b) => a.firstTs - b.firstTs || a.seq - b.seq);
+  const heap = new CursorHeap();
+  let next = 0;
+  let skipTs = start && "at" in start ? start.at : Number.NaN;
+  let skipLeft = start && "at" in start ? start.skip : 0;
+  const floor = start === null ? -Infinity : "after" in start ? start.after : start.at;
+  const exclusive = start !== null && "after" in start;
+
+  while (next < pending.length || heap.size > 0) {
+    const top = heap.peek();
+    const topTs = top ? (top.events[top.index] as RrwebEvent).timestamp : Number.NaN;
+    // A chunk not loaded yet may hold an earlier (or tied, lower-seq) event.
+    if (!top || (next < pending.length && (pending[next] as ChunkRef).firstTs <= topTs)) {
+      const ref = pending[next++] as ChunkRef;
+      const events = (yield { need: ref }) ?? [];
+      let index = 0;
+      // Skip the part of the chunk before the start; chunks are sorted, so this is a prefix.
+      while (index < events.length) {
+        const ts = (events[index] as RrwebEvent).timestamp;
+        if (ts > floor || (!exclusive && ts === floor)) break;
+        index++;
+      }
+      if (index < events.length) heap.push({ seq: ref.seq, windowId: ref.windowId, events, index });
+      continue;
+    }
+    const event = top.events[top.index] as RrwebEvent;
+    top.index++;
+    heap.fixTop();
+    if (topTs === skipTs && skipLeft > 0) {
+      skipLeft--;
+      continue;
+    }
+    skipTs = Number.NaN;
+    yield { item: { windowId: top.windowId, event } };
+  }
+}
+
 /**
  * Merges chunks (each sorted) into one stream ordered by (timestamp, chunk seq, position). A chunk is
  * decoded only once the stream reaches its first timestamp, so memory holds just the chunks that
@@ -84,47 +133,28 @@ export function* mergeChunks(
   load: (ref: ChunkRef) => RrwebEvent[],
   start: StreamStart,
 ): Generator<WindowEvent> {
-  const pending = [...refs].sort((a, b) => a.firstTs - b.firstTs || a.seq - b.seq);
-  const heap = new CursorHeap();
-  let next = 0;
-  let skipTs = start && "at" in start ? start.at : Number.NaN;
-  let skipLeft = start && "at" in start ? start.skip : 0;
-  const floor = start === null ? -Infinity : "after" in start ? start.after : start.at;
-  const exclusive = start !== null && "after" in start;
+  const steps = mergeSteps(refs, start);
+  for (let step = steps.next(); !step.done;) {
+    if ("need" in step.value) step = steps.next(load(step.value.need));
+    else {
+      yield step.value.item;
+      step = steps.next();
+    }
+  }
+}
 
-  const loadNext = () => {
-    const ref = pending[next++] as ChunkRef;
-    const events = load(ref);
-    let index = 0;
-    // Skip the part of the chunk before the start; chunks are sorted, so this is a prefix.
-    while (index < events.length) {
-      const ts = (events[index] as RrwebEvent).timestamp;
-      if (ts > floor || (!exclusive && ts === floor)) break;
-      index++;
+/** {@link mergeChunks} with a loader that fetches over the network (a database or a bucket). */
+export async function* mergeChunksAsync(
+  refs: readonly ChunkRef[],
+  load: (ref: ChunkRef) => Promise<RrwebEvent[]>,
+  start: StreamStart,
+): AsyncGenerator<WindowEvent> {
+  const steps = mergeSteps(refs, start);
+  for (let step = steps.next(); !step.done;) {
+    if ("need" in step.value) step = steps.next(await load(step.value.need));
+    else {
+      yield step.value.item;
+      step = steps.next();
     }
-    if (index < events.length) heap.push({ seq: ref.seq, windowId: ref.windowId, events, index });
-  };
-
-  while (next < pending.length || heap.size > 0) {
-    const top = heap.peek();
-    if (!top) {
-      loadNext();
-      continue;
-    }
-    const ts = (top.events[top.index] as RrwebEvent).timestamp;
-    // A chunk not loaded yet may hold an earlier (or tied, lower-seq) event.
-    if (next < pending.length && (pending[next] as ChunkRef).firstTs <= ts) {
-      loadNext();
-      continue;
-    }
-    const event = top.events[top.index] as RrwebEvent;
-    top.index++;
-    heap.fixTop();
-    if (ts === skipTs && skipLeft > 0) {
-      skipLeft--;
-      continue;
-    }
-    skipTs = Number.NaN;
-    yield { windowId: top.windowId, event };
   }
 }

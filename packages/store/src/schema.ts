@@ -1,10 +1,41 @@
 import type { Database } from "better-sqlite3";
+import { decodeLegacyChunk, encodeChunk, type ChunkEncoding } from "./chunks.js";
 import { StoreError } from "./errors.js";
 
 export interface Migration {
   version: number;
   description: string;
   up: string;
+  /** Data changes SQL cannot express, run after `up` in the same transaction. */
+  run?: (db: Database) => void;
+}
+
+interface LegacyChunkRow {
+  seq: number;
+  window_id: string;
+  encoding: ChunkEncoding;
+  raw_bytes: number;
+  event_count: number;
+  data: Buffer;
+}
+
+/** Version 3: every stored chunk rewritten from one JSON array into the shared JSONL block format. */
+function chunksToJsonl(db: Database): void {
+  const page = db.prepare(
+    "SELECT seq, window_id, encoding, raw_bytes, event_count, data FROM chunks WHERE seq > ? ORDER BY seq LIMIT 200",
+  );
+  const update = db.prepare("UPDATE chunks SET raw_bytes = ?, data = ? WHERE seq = ?");
+  // Pages by seq: better-sqlite3 cannot write on a connection while a read statement is iterating.
+  for (let after = 0; ;) {
+    const rows = page.all(after) as LegacyChunkRow[];
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      const events = decodeLegacyChunk(row, `Chunk ${row.seq}`);
+      const block = encodeChunk(row.window_id, events, row.encoding);
+      update.run(block.rawBytes, block.data, row.seq);
+      after = row.seq;
+    }
+  }
 }
 
 // Ordered and append-only: a released migration is never edited, a change is a new entry. The schema
@@ -82,6 +113,12 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX app_logs_by_time ON app_logs(ts_ms, seq);
     `,
   },
+  {
+    version: 3,
+    description: "event chunks in the shared block format (JSONL lines of [windowId, event])",
+    up: "",
+    run: chunksToJsonl,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
@@ -103,7 +140,8 @@ export function migrate(db: Database, path: string, migrations: readonly Migrati
       db.transaction(() => {
         const now = db.pragma("user_version", { simple: true }) as number;
         if (now >= migration.version) return;
-        db.exec(migration.up);
+        if (migration.up !== "") db.exec(migration.up);
+        migration.run?.(db);
         db.pragma(`user_version = ${migration.version}`);
       }).immediate();
     } catch (error) {

@@ -3,4 +3,7 @@ export * from "./capture.js";
 export * from "./chromium.js";
 export * from "./errors.js";
 export * from "./paths.js";
+export * from "./ports.js";
+export * from "./postgres.js";
+export * from "./s3-server.js";
 export * from "./temp.js";

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import type { Store } from "@replay-devkit/store";
+import type { RecordingStore, StoreDescriptor } from "@replay-devkit/store";
 import { cliVersion } from "../assets.js";
 import { defineCommand, parseIntegerOption, usageError } from "../command.js";
 import { databasePath, resolveDataDir } from "../env.js";
@@ -39,6 +39,18 @@ export const serve = defineCommand({
       default: "127.0.0.1",
     },
     data: DATA_OPTION,
+    "database-url": {
+      type: "string",
+      valueName: "postgres://…",
+      description:
+        "Keep recordings in PostgreSQL instead of the data directory (default $DATABASE_URL); any number of serve processes may share it",
+    },
+    "blob-store": {
+      type: "string",
+      valueName: "s3://bucket/prefix",
+      description:
+        "With --database-url: keep event blocks in this existing S3-compatible bucket (default $REPLAY_DEVKIT_BLOB_STORE; endpoint and keys from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY)",
+    },
     token: {
       type: "string",
       valueName: "token",
@@ -54,6 +66,7 @@ export const serve = defineCommand({
   },
   examples: [
     "replay-devkit serve --data /var/lib/replay-devkit",
+    "DATABASE_URL=postgres://replay@db/replay replay-devkit serve --blob-store s3://recordings/replay",
     "REPLAY_DEVKIT_TOKEN=$(openssl rand -hex 32) replay-devkit serve --host 0.0.0.0 --project-token phc_staging",
   ],
   async run(ctx, { options }) {
@@ -73,15 +86,37 @@ export const serve = defineCommand({
       );
     }
 
-    const dataDir = resolveDataDir(options.data, ctx.env, ctx.cwd);
-    const dbFile = databasePath(dataDir);
-    const { openStore } = await import("@replay-devkit/store");
-    let store: Store;
+    const databaseUrl = options["database-url"] ?? (ctx.env.DATABASE_URL || null);
+    const blobStore = options["blob-store"] ?? (ctx.env.REPLAY_DEVKIT_BLOB_STORE || null);
+    if (blobStore !== null && databaseUrl === null)
+      throw usageError(
+        serve,
+        "--blob-store needs --database-url (DATABASE_URL): the bucket holds event blocks, PostgreSQL their index",
+      );
+    if (databaseUrl !== null && options.data !== undefined)
+      throw usageError(serve, "--data and --database-url name two different stores; give one of them");
+    const { openRecordingStore, redactDatabaseUrl } = await import("@replay-devkit/store");
+    let descriptor: StoreDescriptor;
+    let where: string;
+    if (databaseUrl === null) {
+      const dataDir = resolveDataDir(options.data, ctx.env, ctx.cwd);
+      try {
+        mkdirSync(dataDir, { recursive: true });
+      } catch (error) {
+        throw toCliError(error, `cannot create the data directory ${dataDir}`);
+      }
+      descriptor = { driver: "sqlite", path: databasePath(dataDir) };
+      where = descriptor.path;
+    } else {
+      descriptor = { driver: "postgres", url: databaseUrl, ...(blobStore === null ? {} : { blobStore }) };
+      // Never the password: it is a secret like the token.
+      where = `${redactDatabaseUrl(databaseUrl)}${blobStore === null ? "" : `, event blocks in ${blobStore}`}`;
+    }
+    let store: RecordingStore;
     try {
-      mkdirSync(dataDir, { recursive: true });
-      store = openStore(dbFile);
+      store = await openRecordingStore(descriptor, { env: ctx.env });
     } catch (error) {
-      throw toCliError(error, `cannot open ${dbFile}`);
+      throw toCliError(error, `cannot open ${where}`);
     }
     let stopped!: () => void;
     const done = new Promise<void>((resolve) => (stopped = resolve));
@@ -96,17 +131,17 @@ export const serve = defineCommand({
         onSignalShutdown: () => stopped(),
       }));
     } catch (error) {
-      store.close();
+      await store.close();
       throw error;
     }
     ctx.stderr.write(
-      `replay-devkit ${cliVersion()} serving on ${url}\n  data       ${dbFile}\n` +
+      `replay-devkit ${cliVersion()} serving on ${url}\n  data       ${where}\n` +
         `  api        ${token === null ? "open (loopback only)" : "token required"}\n` +
         `  capture    ${projectTokens.length === 0 ? "any project token" : `${projectTokens.length} project token(s)`}\n`,
     );
     ctx.stdout.write(`${url}\n`);
+    // listen() closed the store (awaiting its last blocks' move to the bucket) before `done`.
     await done;
-    store.close();
     ctx.stderr.write("replay-devkit stopped.\n");
   },
 });

@@ -5,14 +5,14 @@ import { recordingOr404 } from "./recording-lookup.js";
 
 /** `GET /api/recordings/:id/events.ndjson`: every event as one `{windowId, event}` line, streamed. */
 export async function recordingEventsNdjson(ctx: RouteContext): Promise<void> {
-  const id = recordingOr404(ctx).id;
+  const id = (await recordingOr404(ctx)).id;
   const opts = iterateOptions(ctx);
   const iterator = ctx.options.store.iterateEvents(id, opts);
   const { res } = ctx;
   res.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" });
   try {
     let buffer = "";
-    for (const item of iterator) {
+    for await (const item of iterator) {
       if (res.destroyed) return;
       buffer += `${JSON.stringify(item)}\n`;
       if (buffer.length >= 64 * 1024) {
@@ -28,6 +28,6 @@ export async function recordingEventsNdjson(ctx: RouteContext): Promise<void> {
     ctx.options.log(`replay-devkit: events stream for ${id} failed: ${String(error)}`);
     res.destroy();
   } finally {
-    iterator.return(undefined);
+    await iterator.return?.(undefined);
   }
 }

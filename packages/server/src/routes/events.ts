@@ -6,8 +6,8 @@ import { iterateOptions } from "./events-query.js";
 import { recordingOr404 } from "./recording-lookup.js";
 
 /** `GET /api/recordings/:id/events?window=&after=&limit=` → `{events: [{windowId, event}], next}`. */
-export function recordingEvents(ctx: RouteContext): void {
-  const id = recordingOr404(ctx).id;
+export async function recordingEvents(ctx: RouteContext): Promise<void> {
+  const id = (await recordingOr404(ctx)).id;
   const limit = intParam(ctx.query, "limit", 1, 10_000) ?? 1000;
   const opts = iterateOptions(ctx);
   const events: WindowEvent[] = [];
@@ -20,7 +20,7 @@ export function recordingEvents(ctx: RouteContext): void {
   }
   const iterator = ctx.options.store.iterateEvents(id, opts);
   try {
-    for (const item of iterator) {
+    for await (const item of iterator) {
       if (events.length === limit) {
         next = `${lastTs}:${atLastTs}`;
         break;
@@ -33,7 +33,7 @@ export function recordingEvents(ctx: RouteContext): void {
       }
     }
   } finally {
-    iterator.return(undefined);
+    await iterator.return?.(undefined);
   }
   sendJson(ctx.res, 200, { events, next });
 }

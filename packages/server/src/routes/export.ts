@@ -17,7 +17,7 @@ export function abortOnClose(ctx: RouteContext): AbortSignal {
  * Cheap checks (404, bad query) answer here; loading and serialising run in the export pool.
  */
 export async function exportRecording(ctx: RouteContext): Promise<void> {
-  const summary = recordingOr404(ctx);
+  const summary = await recordingOr404(ctx);
   const format = enumParam(ctx.query, "format", EXPORT_FORMATS) ?? "posthog";
   const scrub = boolParam(ctx.query, "scrub") ?? true;
   const windowParam = stringParam(ctx.query, "window", 200);

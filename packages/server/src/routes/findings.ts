@@ -5,7 +5,7 @@ import { abortOnClose } from "./export.js";
 
 /** `GET /api/recordings/:id/findings`: the privacy scan of the stored (unscrubbed) recording. */
 export async function findings(ctx: RouteContext): Promise<void> {
-  const summary = recordingOr404(ctx);
+  const summary = await recordingOr404(ctx);
   const rendered = await ctx.state.exports.run({ kind: "findings", id: summary.id }, abortOnClose(ctx));
   send(ctx.res, 200, rendered.body, { "content-type": rendered.contentType });
 }

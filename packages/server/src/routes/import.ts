@@ -28,7 +28,7 @@ export async function importFile(ctx: RouteContext): Promise<void> {
   });
   const imported: string[] = [];
   for (const recording of result.recordings) {
-    imported.push(ctx.options.store.importRecording(recording, { source: result.format }).id);
+    imported.push((await ctx.options.store.importRecording(recording, { source: result.format })).id);
   }
   sendJson(ctx.res, 200, { imported, format: result.format, formatVersion: result.formatVersion });
 }

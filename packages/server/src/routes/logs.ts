@@ -27,8 +27,8 @@ function cursorParam(query: URLSearchParams): { timestamp: number; seq: number }
  * by `margin` ms on both sides because a server's log line often lands just after the click's
  * request left the browser, or just after the last event was flushed.
  */
-export function recordingLogs(ctx: RouteContext): void {
-  const recording = recordingOr404(ctx);
+export async function recordingLogs(ctx: RouteContext): Promise<void> {
+  const recording = await recordingOr404(ctx);
   const margin = intParam(ctx.query, "margin", 0, MAX_MARGIN_MS) ?? DEFAULT_MARGIN_MS;
   const limit = intParam(ctx.query, "limit", 1, MAX_PAGE) ?? 1000;
   const after = cursorParam(ctx.query);
@@ -36,7 +36,7 @@ export function recordingLogs(ctx: RouteContext): void {
   const end = Date.parse(recording.endTime);
   const from = (Number.isFinite(start) ? start : 0) - margin;
   const to = (Number.isFinite(end) ? end : Date.now()) + margin;
-  const page = ctx.options.store.appLogs(after ? { from, to, limit, after } : { from, to, limit });
+  const page = await ctx.options.store.appLogs(after ? { from, to, limit, after } : { from, to, limit });
   sendJson(ctx.res, 200, {
     lines: page.lines.map((line) => ({
       seq: line.seq,

@@ -3,6 +3,6 @@ import { sendJson } from "../http.js";
 import { recordingOr404 } from "./recording-lookup.js";
 
 /** `GET /api/recordings/:id`. */
-export function getRecording(ctx: RouteContext): void {
-  sendJson(ctx.res, 200, recordingOr404(ctx));
+export async function getRecording(ctx: RouteContext): Promise<void> {
+  sendJson(ctx.res, 200, await recordingOr404(ctx));
 }

@@ -4,7 +4,7 @@ import { sendJson } from "../http.js";
 import { boolParam, dateParam, enumParam, intParam, stringParam } from "../query.js";
 
 /** `GET /api/recordings`: newest first unless `sort` says otherwise, with filters and paging. */
-export function listRecordings(ctx: RouteContext): void {
+export async function listRecordings(ctx: RouteContext): Promise<void> {
   const q = ctx.query;
   const limit = intParam(q, "limit", 1, 1000) ?? 100;
   const offset = intParam(q, "offset", 0, Number.MAX_SAFE_INTEGER) ?? 0;
@@ -19,7 +19,7 @@ export function listRecordings(ctx: RouteContext): void {
     limit,
     offset,
   };
-  const { recordings, total } = ctx.options.store.listRecordings(
+  const { recordings, total } = await ctx.options.store.listRecordings(
     Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)),
   );
   sendJson(ctx.res, 200, { recordings, total, limit, offset });

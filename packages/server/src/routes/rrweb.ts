@@ -90,7 +90,7 @@ export async function rrwebIngest(ctx: RouteContext): Promise<void> {
   const batchHeader = ctx.req.headers["x-batch-id"];
   const batchId =
     typeof batchHeader === "string" && batchHeader !== "" ? batchHeader.slice(0, 200) : undefined;
-  const result = store.ingestRrweb(sessionId, windowId, events, {
+  const result = await store.ingestRrweb(sessionId, windowId, events, {
     distinctId: distinct,
     ...(batchId === undefined ? {} : { batchId }),
   });

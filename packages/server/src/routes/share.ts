@@ -11,8 +11,8 @@ const DEFAULT_TTL_MS = 7 * 24 * 3_600_000;
  * inspector's embed view without the server token, until it expires (default 7 days, at most 30).
  * Without a server token every link already works, so there is nothing to sign.
  */
-export function shareRecording(ctx: RouteContext): void {
-  const { id } = recordingOr404(ctx);
+export async function shareRecording(ctx: RouteContext): Promise<void> {
+  const { id } = await recordingOr404(ctx);
   const { auth } = ctx.options;
   if (!auth.enabled)
     throw new HttpError(
