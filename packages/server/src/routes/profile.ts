@@ -8,7 +8,7 @@ import { recordingOr404 } from "./recording-lookup.js";
  * setting that shrinks each heavy part), the same bytes as `replay-devkit profile ID --json`.
  */
 export async function recordingProfile(ctx: RouteContext): Promise<void> {
-  const summary = recordingOr404(ctx);
+  const summary = await recordingOr404(ctx);
   const rendered = await ctx.state.exports.run({ kind: "profile", id: summary.id }, abortOnClose(ctx));
   send(ctx.res, 200, rendered.body, { "content-type": rendered.contentType });
 }

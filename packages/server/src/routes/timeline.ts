@@ -11,7 +11,7 @@ import { recordingOr404 } from "./recording-lookup.js";
  * with the same options. Scrubbed by default. The query is checked here; the work runs in the export pool.
  */
 export async function recordingTimeline(ctx: RouteContext): Promise<void> {
-  const summary = recordingOr404(ctx);
+  const summary = await recordingOr404(ctx);
   const around = stringParam(ctx.query, "around", 1000);
   const window = stringParam(ctx.query, "window", 64);
   const windowId = stringParam(ctx.query, "windowId", 200);
