@@ -86,7 +86,8 @@ describe("one rule for the live DOM and the node mirror", () => {
   it("picks the same selector for every element", () => {
     const elements = [...document.querySelectorAll("body *")];
     expect(elements.length).toBeGreaterThan(10);
-    for (const el of elements) expect(mirror.selector(ids.get(el) as number), el.outerHTML).toBe(stableSelector(el));
+    for (const el of elements)
+      expect(mirror.selector(ids.get(el) as number), el.outerHTML).toBe(stableSelector(el));
   });
 
   it("anchors the timeline on a selector copied from the page, for a click inside it", () => {
