@@ -4,6 +4,11 @@ import { defineConfig } from "vitest/config";
 // timeouts) in its vitest.config.ts; `pnpm vitest run --project codec` runs one of them.
 export default defineConfig({
   test: {
-    projects: ["packages/*/vitest.config.ts", "apps/*/vitest.config.ts", "examples/*/vitest.config.ts"],
+    projects: [
+      "packages/*/vitest.config.ts",
+      "apps/*/vitest.config.ts",
+      "examples/*/vitest.config.ts",
+      "tooling/ci/vitest.config.ts",
+    ],
   },
 });

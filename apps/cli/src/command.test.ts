@@ -108,3 +108,36 @@ describe("parseCommandArgs with -- passthrough", () => {
     expect(() => parseCommandArgs(runner, ["--"])).toThrow(/nothing after `--`/);
   });
 });
+
+describe("help", () => {
+  it("lists every registered command with its summary", () => {
+    const text = mainHelp(COMMANDS, "1.2.3");
+    expect(text).toContain("replay-devkit 1.2.3");
+    for (const command of COMMANDS)
+      expect(text).toMatch(new RegExp(`^  ${command.name} +${escape(command.summary)}$`, "m"));
+  });
+
+  it("documents every option of every command", () => {
+    for (const command of COMMANDS) {
+      const text = commandHelp(command);
+      for (const [name, spec] of Object.entries(command.options)) {
+        expect(text).toContain(`--${name}`);
+        expect(text).toContain(spec.description);
+      }
+      for (const positional of command.positionals) expect(text).toContain(positional.name.toUpperCase());
+    }
+  });
+
+  it("has unique command names and option short flags", () => {
+    const names = COMMANDS.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const command of COMMANDS) {
+      const shorts = Object.values(command.options).flatMap((o) => (o.short ? [o.short] : []));
+      expect(new Set([...shorts, "h"]).size, command.name).toBe(shorts.length + 1);
+    }
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

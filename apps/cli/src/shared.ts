@@ -49,22 +49,38 @@ export function notFound(id: string): CliError {
   });
 }
 
+/**
+ * Runs `use` on the data directory's store and closes it after; store errors become CLI errors.
+ * Null when a read-only use finds no database.
+ */
+export async function withDataStore<T>(
+  ctx: CommandContext,
+  dataFlag: string | undefined,
+  mode: "read" | "write",
+  use: (store: Store) => T,
+): Promise<T | null> {
+  const store = await openDataStore(ctx, dataFlag, mode);
+  if (!store) return null;
+  try {
+    return use(store);
+  } catch (error) {
+    throw toCliError(error);
+  } finally {
+    store.close();
+  }
+}
+
 /** Loads a stored recording or throws NOT_FOUND. */
 export async function loadStored(
   ctx: CommandContext,
   dataFlag: string | undefined,
   id: string,
 ): Promise<Recording> {
-  const store = await openDataStore(ctx, dataFlag, "read");
-  if (!store) throw notFound(id);
-  try {
-    if (!store.getRecording(id)) throw notFound(id);
-    return store.loadRecording(id);
-  } catch (error) {
-    throw toCliError(error);
-  } finally {
-    store.close();
-  }
+  const recording = await withDataStore(ctx, dataFlag, "read", (store) =>
+    store.getRecording(id) ? store.loadRecording(id) : null,
+  );
+  if (!recording) throw notFound(id);
+  return recording;
 }
 
 /** Read size per step: big enough that syscalls cost nothing, small enough for a live byte count. */

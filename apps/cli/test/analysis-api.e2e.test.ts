@@ -1,7 +1,14 @@
 import { join } from "node:path";
 import { tempDir, type TempDir } from "@replay-devkit/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, freePort, importCapturedSession, runCli, startDev, type DevProcess } from "./helpers.js";
+import {
+  assertBuilt,
+  freePort,
+  importCapturedSession,
+  runCli,
+  startDev,
+  type DevProcess,
+} from "./helpers.js";
 
 // The server's timeline and profile routes against the CLI's `--format json` / `--json`, on the
 // session the real posthog-js 1.449.2 recorded (run A of the shared captures): both must print the
@@ -45,7 +52,11 @@ describe("GET /api/recordings/:id/timeline and /profile equal the CLI's JSON", (
       "?around=request%3A%2Fapi%2Fitems&window=500ms&bodies=true&bodyLimit=20",
       ["--around", "request:/api/items", "--window", "500ms", "--bodies", "--body-limit", "20"],
     ],
-    ["a time anchor, unscrubbed", "?around=00%3A05&window=1s&scrub=false", ["--around", "00:05", "--window", "1s", "--no-scrub"]],
+    [
+      "a time anchor, unscrubbed",
+      "?around=00%3A05&window=1s&scrub=false",
+      ["--around", "00:05", "--window", "1s", "--no-scrub"],
+    ],
   ])("timeline with %s", async (_name, query, flags) => {
     const fromApi = await api(`timeline${query}`);
     expect(fromApi.status, fromApi.body).toBe(200);
@@ -69,7 +80,12 @@ describe("GET /api/recordings/:id/timeline and /profile equal the CLI's JSON", (
   it("answers bad queries with errors that name the query parameter, not a CLI flag", async () => {
     const cases: [string, number, string, string][] = [
       ["?around=somewhere", 400, "INVALID_QUERY", "Query parameter around:"],
-      ["?window=soon", 400, "INVALID_QUERY", 'window must be a duration such as 5s, 500ms or 2m (up to 24h); got "soon"'],
+      [
+        "?window=soon",
+        400,
+        "INVALID_QUERY",
+        'window must be a duration such as 5s, 500ms or 2m (up to 24h); got "soon"',
+      ],
       ["?bodyLimit=0", 400, "INVALID_QUERY", "Query parameter bodyLimit:"],
       ["?around=click%3A%23nope", 422, "UNPROCESSABLE", "matches nothing"],
       ["?windowId=no-tab", 404, "NOT_FOUND", 'window "no-tab" is not in this recording'],

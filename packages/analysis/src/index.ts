@@ -13,7 +13,7 @@ export {
   type SelectorCandidate,
 } from "./selector.js";
 export { NodeMirror, type MirrorNode } from "./mirror.js";
-export { recordingMarkers, type RecordingMarker } from "./markers.js";
+export { recordingMarkers, windowMarkers, type RecordingMarker } from "./markers.js";
 export { classifyRequest, type RequestClass } from "./requests.js";
 export { parseDuration, parseTimePoint, recordingSpan } from "./time.js";
 export { printable } from "./text.js";

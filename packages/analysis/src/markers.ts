@@ -65,77 +65,90 @@ export function recordingMarkers(rec: Recording, startTime?: number): RecordingM
     if (!Number.isFinite(start)) return [];
   }
   const out: RecordingMarker[] = [];
-  for (const w of rec.windows) {
-    const tracksFocus = w.events.some((e) => {
-      const d = dataOf(e);
-      return d.source === SOURCE_MOUSE_INTERACTION && d.type === FOCUS;
-    });
-    let focused: number | undefined;
-    w.events.forEach((event, eventIndex) => {
-      const base = {
-        windowId: w.windowId,
-        eventIndex,
-        timestamp: event.timestamp,
-        offsetMs: event.timestamp - (start as number),
-      };
-      const data = dataOf(event);
-      if (event.type === EventType.Meta) {
-        out.push({
-          ...base,
-          kind: "page",
-          href: typeof data.href === "string" ? data.href : "",
-          ...(num(data.width) !== undefined ? { width: num(data.width) } : {}),
-          ...(num(data.height) !== undefined ? { height: num(data.height) } : {}),
-        });
-        return;
-      }
-      if (event.type !== EventType.IncrementalSnapshot) return;
-      const id = num(data.id);
-      switch (data.source) {
-        case SOURCE_MOUSE_INTERACTION:
-          if (data.type === FOCUS) focused = id;
-          else if (data.type === BLUR && focused === id) focused = undefined;
-          if (data.type === CLICK || data.type === TOUCH_END) {
-            // A tap is recorded as TouchEnd and then Click; one action, one marker.
-            if (data.type === TOUCH_END && out.at(-1)?.kind === "click") return;
-            out.push({
-              ...base,
-              kind: "click",
-              ...(id !== undefined ? { nodeId: id } : {}),
-              ...(num(data.x) !== undefined ? { x: num(data.x) } : {}),
-              ...(num(data.y) !== undefined ? { y: num(data.y) } : {}),
-            });
-          }
-          return;
-        case SOURCE_INPUT:
+  for (const w of rec.windows) out.push(...windowMarkers(w.events, w.windowId, start));
+  return out.sort((a, b) => a.timestamp - b.timestamp);
+}
+
+/**
+ * The markers of one window's events (in event order), `offsetMs` counted from `startTime`: what
+ * {@link recordingMarkers} does per window, for callers that hold events rather than a recording
+ * (the inspector, as pages of events arrive).
+ */
+export function windowMarkers(
+  events: readonly { type: number; timestamp: number; data?: unknown }[],
+  windowId: string,
+  startTime: number,
+): RecordingMarker[] {
+  const out: RecordingMarker[] = [];
+  const tracksFocus = events.some((e) => {
+    const d = dataOf(e);
+    return d.source === SOURCE_MOUSE_INTERACTION && d.type === FOCUS;
+  });
+  let focused: number | undefined;
+  events.forEach((event, eventIndex) => {
+    const base = {
+      windowId,
+      eventIndex,
+      timestamp: event.timestamp,
+      offsetMs: event.timestamp - startTime,
+    };
+    const data = dataOf(event);
+    if (event.type === EventType.Meta) {
+      out.push({
+        ...base,
+        kind: "page",
+        href: typeof data.href === "string" ? data.href : "",
+        ...(num(data.width) !== undefined ? { width: num(data.width) } : {}),
+        ...(num(data.height) !== undefined ? { height: num(data.height) } : {}),
+      });
+      return;
+    }
+    if (event.type !== EventType.IncrementalSnapshot) return;
+    const id = num(data.id);
+    switch (data.source) {
+      case SOURCE_MOUSE_INTERACTION:
+        if (data.type === FOCUS) focused = id;
+        else if (data.type === BLUR && focused === id) focused = undefined;
+        if (data.type === CLICK || data.type === TOUCH_END) {
+          // A tap is recorded as TouchEnd and then Click; one action, one marker.
+          if (data.type === TOUCH_END && out.at(-1)?.kind === "click") return;
           out.push({
             ...base,
-            kind: "input",
-            ...(id !== undefined ? { nodeId: id } : {}),
-            ...(typeof data.text === "string" ? { text: data.text } : {}),
-            ...(typeof data.isChecked === "boolean" ? { isChecked: data.isChecked } : {}),
-            ...(tracksFocus ? { programmatic: id !== focused } : {}),
-          });
-          return;
-        case SOURCE_SCROLL:
-          out.push({
-            ...base,
-            kind: "scroll",
+            kind: "click",
             ...(id !== undefined ? { nodeId: id } : {}),
             ...(num(data.x) !== undefined ? { x: num(data.x) } : {}),
             ...(num(data.y) !== undefined ? { y: num(data.y) } : {}),
           });
-          return;
-        case SOURCE_VIEWPORT_RESIZE:
-          out.push({
-            ...base,
-            kind: "resize",
-            ...(num(data.width) !== undefined ? { width: num(data.width) } : {}),
-            ...(num(data.height) !== undefined ? { height: num(data.height) } : {}),
-          });
-          return;
-      }
-    });
-  }
-  return out.sort((a, b) => a.timestamp - b.timestamp);
+        }
+        return;
+      case SOURCE_INPUT:
+        out.push({
+          ...base,
+          kind: "input",
+          ...(id !== undefined ? { nodeId: id } : {}),
+          ...(typeof data.text === "string" ? { text: data.text } : {}),
+          ...(typeof data.isChecked === "boolean" ? { isChecked: data.isChecked } : {}),
+          ...(tracksFocus ? { programmatic: id !== focused } : {}),
+        });
+        return;
+      case SOURCE_SCROLL:
+        out.push({
+          ...base,
+          kind: "scroll",
+          ...(id !== undefined ? { nodeId: id } : {}),
+          ...(num(data.x) !== undefined ? { x: num(data.x) } : {}),
+          ...(num(data.y) !== undefined ? { y: num(data.y) } : {}),
+        });
+        return;
+      case SOURCE_VIEWPORT_RESIZE:
+        out.push({
+          ...base,
+          kind: "resize",
+          ...(num(data.width) !== undefined ? { width: num(data.width) } : {}),
+          ...(num(data.height) !== undefined ? { height: num(data.height) } : {}),
+        });
+        return;
+    }
+  });
+  return out;
 }

@@ -51,8 +51,8 @@ describe("NodeMirror", () => {
     expect(m.selector(8)).toBe("#items > li:nth-child(2)");
     expect(m.selector(9)).toBe("button.btn");
     expect(m.selector(17)).toBe('input[name="email"]');
-    // Both rows share a class, so the span gets a path from body.
-    expect(m.selector(15)).toBe("body > div:nth-child(4) > span:nth-child(1)");
+    // Both rows share a class, so the span gets a path from body; the row's class names its step.
+    expect(m.selector(15)).toBe("body > div.row:nth-child(4) > span:nth-child(1)");
     // A React id is generated, so it is not used.
     expect(m.selector(18)).toBe("body > p:nth-child(6)");
     expect(m.selector(999)).toBeNull();
@@ -85,7 +85,7 @@ describe("NodeMirror", () => {
     expect(m.textOf(7)).toBe("bee");
     expect(m.selector(9)).toBe("#pay");
     // Row 14 lost its class: row 11 and the new row 21 share it, so neither is unique.
-    expect(m.selector(11)).toBe("body > div:nth-child(3)");
+    expect(m.selector(11)).toBe("body > div.row:nth-child(3)");
     expect(m.closest(10, "button#pay")).toBe(9);
     expect(m.closest(10, "#items")).toBeNull();
     expect(m.closest(8, 'ul[id="items"]')).toBe(4);

@@ -1,4 +1,10 @@
-import { EventType, formatBytes, IncrementalSource, type Recording, type RrwebEvent } from "@replay-devkit/codec";
+import {
+  EventType,
+  formatBytes,
+  IncrementalSource,
+  type Recording,
+  type RrwebEvent,
+} from "@replay-devkit/codec";
 import { NodeMirror } from "./mirror.js";
 import { subtreeIds } from "./serialized.js";
 import { printable, utf8Length } from "./text.js";

@@ -35,6 +35,13 @@ describe("stableSelector", () => {
     expect(d.querySelector(path)).toBe(second);
   });
 
+  it("names each step of a path by its first stable class", () => {
+    const d = doc(`<div class="css-1x2y3z zone">1</div><div class="zone">2</div>`);
+    const second = d.querySelectorAll("div.zone")[1] as Element;
+    expect(stableSelector(second)).toBe("body > div.zone:nth-child(2)");
+    expect(d.querySelectorAll(stableSelector(second))).toHaveLength(1);
+  });
+
   it("skips ids and classes that are not unique", () => {
     const d = doc(`<a class="link">1</a><a class="link">2</a>`);
     const second = d.querySelectorAll("a")[1] as Element;
@@ -86,7 +93,8 @@ describe("one rule for the live DOM and the node mirror", () => {
   it("picks the same selector for every element", () => {
     const elements = [...document.querySelectorAll("body *")];
     expect(elements.length).toBeGreaterThan(10);
-    for (const el of elements) expect(mirror.selector(ids.get(el) as number), el.outerHTML).toBe(stableSelector(el));
+    for (const el of elements)
+      expect(mirror.selector(ids.get(el) as number), el.outerHTML).toBe(stableSelector(el));
   });
 
   it("anchors the timeline on a selector copied from the page, for a click inside it", () => {

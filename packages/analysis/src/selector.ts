@@ -96,7 +96,8 @@ function ownSelector<E>(el: E, src: SelectorSource<E>): string | null {
 /**
  * A selector that finds `el` again in another build of the same page: its id, a test-id attribute,
  * `name` or a class that is unique in the document (generated ids and hashed classes skipped), else
- * an `:nth-child` path from the nearest ancestor that has one (or from `body`).
+ * an `:nth-child` path from the nearest ancestor that has one (or from `body`), each step with its
+ * first stable class (`body > div.row:nth-child(3)`).
  */
 export function stableSelectorOf<E>(el: E, src: SelectorSource<E>): string {
   const own = ownSelector(el, src);
@@ -115,7 +116,9 @@ export function stableSelectorOf<E>(el: E, src: SelectorSource<E>): string {
       parts.unshift(anchor);
       break;
     }
-    parts.unshift(`${tag}:nth-child(${src.position(cur)})`);
+    // The first stable class says what the step is (`div.card:nth-child(3)`); the position makes it exact.
+    const cls = src.classes(cur).find((c) => !isVolatileClass(c));
+    parts.unshift(`${tag}${cls ? `.${cssIdentEscape(cls)}` : ""}:nth-child(${src.position(cur)})`);
     cur = parent;
   }
   return parts.join(" > ");

@@ -1,4 +1,5 @@
 // Text helpers of the analysis reports.
+import { utf8Length as portableUtf8Length } from "@replay-devkit/codec";
 
 /** Whitespace collapsed, cut at `max` characters with an ellipsis. */
 export function shorten(text: string, max: number): string {
@@ -18,29 +19,10 @@ export function printable(text: string): string {
   return text.replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-// Node's native count when there is one (several times faster on large events), else a loop.
+// Node's native count when there is one (several times faster on large events), else the codec's loop.
 const nodeBuffer = (globalThis as { Buffer?: { byteLength(text: string, encoding: "utf8"): number } }).Buffer;
 
 /** UTF-8 length of a string without encoding it. */
 export function utf8Length(text: string): number {
-  if (nodeBuffer) return nodeBuffer.byteLength(text, "utf8");
-  return utf8LengthOf(text);
-}
-
-/** The portable count behind {@link utf8Length}; exported for its test. */
-export function utf8LengthOf(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i++;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
+  return nodeBuffer ? nodeBuffer.byteLength(text, "utf8") : portableUtf8Length(text);
 }

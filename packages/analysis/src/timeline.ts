@@ -168,8 +168,9 @@ function firstArgument(payload: readonly string[]): string {
 }
 
 // The platform URL parser, typed with the members read here (this package compiles without DOM or node types).
-const PlatformUrl = (globalThis as unknown as { URL: new (url: string) => { pathname: string; search: string } })
-  .URL;
+const PlatformUrl = (
+  globalThis as unknown as { URL: new (url: string) => { pathname: string; search: string } }
+).URL;
 
 function pathOf(url: string): string {
   try {
@@ -429,7 +430,7 @@ function matchesElement(
   if (wanted === null) return true;
   if (selector !== null && selector === wanted) return true;
   if (nodeId === undefined) return false;
-  for (let el = mirror.element(nodeId); el; ) {
+  for (let el = mirror.element(nodeId); el;) {
     if (mirror.selector(el.id) === wanted) return true;
     el = el.parentId === null ? undefined : mirror.element(el.parentId);
   }
@@ -540,4 +541,3 @@ export function summarizeDom(changes: readonly DomChange[]): string {
   if (parts.length <= MAX_DOM_CHANGES) return parts.join(", ");
   return `${parts.slice(0, MAX_DOM_CHANGES).join(", ")} and ${parts.length - MAX_DOM_CHANGES} more`;
 }
-

@@ -1,5 +1,11 @@
 import { isRecord } from "./json.js";
-import type { ConsoleEntry, NetworkEntry, Recording } from "./types.js";
+import {
+  EventType,
+  IncrementalSource,
+  type ConsoleEntry,
+  type NetworkEntry,
+  type Recording,
+} from "./types.js";
 import { CONSOLE_PLUGIN, NETWORK_PLUGIN } from "./validate.js";
 
 function strings(value: unknown): string[] {
@@ -48,8 +54,10 @@ export function windowConsoleEntries(events: readonly ExtractableEvent[], window
     const data: unknown = event.data;
     if (!isRecord(data)) continue;
     let payload: Record<string, unknown> | null = null;
-    if (event.type === 6 && data.plugin === CONSOLE_PLUGIN && isRecord(data.payload)) payload = data.payload;
-    else if (event.type === 3 && data.source === 11) payload = data;
+    if (event.type === EventType.Plugin && data.plugin === CONSOLE_PLUGIN && isRecord(data.payload))
+      payload = data.payload;
+    else if (event.type === EventType.IncrementalSnapshot && data.source === IncrementalSource.Log)
+      payload = data;
     if (!payload) continue;
     out.push({
       windowId,
@@ -86,7 +94,12 @@ function* windowNetworkRequests(
 ): Generator<RawRequest> {
   for (const event of events) {
     const data: unknown = event.data;
-    if (event.type !== 6 || !isRecord(data) || data.plugin !== NETWORK_PLUGIN || !isRecord(data.payload))
+    if (
+      event.type !== EventType.Plugin ||
+      !isRecord(data) ||
+      data.plugin !== NETWORK_PLUGIN ||
+      !isRecord(data.payload)
+    )
       continue;
     const requests = data.payload.requests;
     if (!Array.isArray(requests)) continue;

@@ -36,7 +36,13 @@ export {
   type DecodeCaptureOptions,
   type SplitCaptureOptions,
 } from "./capture.js";
-export { computeMetadata, MetadataAccumulator, ACTIVITY_GAP_MS, type MetadataState } from "./metadata.js";
+export {
+  computeMetadata,
+  MetadataAccumulator,
+  ACTIVITY_GAP_MS,
+  utf8Length,
+  type MetadataState,
+} from "./metadata.js";
 export {
   consoleEntries,
   networkEntries,

@@ -1,4 +1,4 @@
-import type { Recording } from "@replay-devkit/codec";
+import { EventType, type Recording } from "@replay-devkit/codec";
 import { PrivacyError } from "./errors.js";
 
 function invalid(message: string): never {
@@ -65,10 +65,10 @@ export function eventLabel(event: unknown): string {
   if (!isBag(event) || typeof event.type !== "number") return "Unknown";
   const base = TYPE_NAMES[event.type] ?? `Type${event.type}`;
   const data = isBag(event.data) ? event.data : {};
-  if (event.type === 3 && typeof data.source === "number")
+  if (event.type === EventType.IncrementalSnapshot && typeof data.source === "number")
     return `${base}/${SOURCE_NAMES[data.source] ?? data.source}`;
-  if (event.type === 5 && typeof data.tag === "string") return `${base}/${data.tag}`;
-  if (event.type === 6 && typeof data.plugin === "string") return `${base}/${data.plugin}`;
+  if (event.type === EventType.Custom && typeof data.tag === "string") return `${base}/${data.tag}`;
+  if (event.type === EventType.Plugin && typeof data.plugin === "string") return `${base}/${data.plugin}`;
   return base;
 }
 

@@ -5,13 +5,7 @@ import { maskingHint, type MaskingHint } from "./hints.js";
 import { inspect } from "./inspect.js";
 import { compileEngine, type DetectionOptions, parseSeverity } from "./options.js";
 import { redactedPreview } from "./preview.js";
-import {
-  assertRecording,
-  eventLabel,
-  eventTimestamp,
-  recordingFields,
-  recordingStart,
-} from "./recording.js";
+import { assertRecording, eventLabel, eventTimestamp, recordingFields, recordingStart } from "./recording.js";
 import {
   pathToString,
   type Site,

@@ -1,3 +1,4 @@
+import { EventType } from "@replay-devkit/codec";
 import { PrivacyError } from "./errors.js";
 import { type Engine, looksLikeUrl, type MaskClasses, type SlotContext } from "./inspect.js";
 import { type ElementAccess, matchesSelector, parseSelector } from "./selector.js";
@@ -189,7 +190,12 @@ export function classesFor(events: readonly unknown[], engine: Engine, notes?: s
   const fixed = engine.classesFromOptions;
   if (fixed.mask && fixed.block && fixed.maskSelector && fixed.blockSelector) return classes;
   for (const event of events) {
-    if (!isBag(event) || event.type !== 5 || !isBag(event.data) || event.data.tag !== "$session_options")
+    if (
+      !isBag(event) ||
+      event.type !== EventType.Custom ||
+      !isBag(event.data) ||
+      event.data.tag !== "$session_options"
+    )
       continue;
     const payload = event.data.payload;
     const opts =

@@ -13,7 +13,6 @@ import {
 } from "@replay-devkit/analysis";
 import type { Recording } from "@replay-devkit/codec";
 import { HttpError } from "./errors.js";
-import type { RenderedBody } from "./export.js";
 
 export interface TimelineJob {
   kind: "timeline";
@@ -29,6 +28,12 @@ export interface ProfileJob {
 export type AnalysisJob = TimelineJob | ProfileJob;
 
 const JSON_TYPE = "application/json; charset=utf-8";
+
+/** A rendered JSON body (the export pool's `RenderedBody`, without importing export.ts back). */
+export interface AnalysisBody {
+  body: string;
+  contentType: string;
+}
 
 /** The query parameter that carries each field of the timeline request. */
 const PARAMS = { around: "around", window: "window", windowId: "windowId", bodyLimit: "bodyLimit" } as const;
@@ -86,9 +91,10 @@ export function isAnalysisJob(value: unknown): value is AnalysisJob {
 export async function renderAnalysisJob(
   job: AnalysisJob,
   load: (id: string) => Promise<Recording>,
-): Promise<RenderedBody> {
+): Promise<AnalysisBody> {
   const recording = await load(job.id);
-  if (job.kind === "profile") return { body: profileJson(profileRecording(recording)), contentType: JSON_TYPE };
+  if (job.kind === "profile")
+    return { body: profileJson(profileRecording(recording)), contentType: JSON_TYPE };
   try {
     const { view } = timelineView(recording, job.query);
     return { body: renderTimeline(view, "json"), contentType: JSON_TYPE };

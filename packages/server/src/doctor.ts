@@ -807,4 +807,3 @@ function labelOf(info: DoctorClientInfo): string {
   if (info.sdkVersion) parts.push(`posthog-js ${info.sdkVersion}`);
   return `${info.origin ?? "unknown origin"} (${parts.join(", ")})`;
 }
-

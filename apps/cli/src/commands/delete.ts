@@ -1,6 +1,5 @@
 import { defineCommand } from "../command.js";
-import { toCliError } from "../errors.js";
-import { DATA_OPTION, notFound, openDataStore } from "../shared.js";
+import { DATA_OPTION, notFound, withDataStore } from "../shared.js";
 
 export const deleteCommand = defineCommand({
   name: "delete",
@@ -10,16 +9,7 @@ export const deleteCommand = defineCommand({
   examples: ["replay-devkit delete 019a…"],
   async run(ctx, { options, positionals }) {
     const id = positionals[0] as string;
-    const store = await openDataStore(ctx, options.data, "read");
-    if (!store) throw notFound(id);
-    let deleted: boolean;
-    try {
-      deleted = store.deleteRecording(id);
-    } catch (error) {
-      throw toCliError(error);
-    } finally {
-      store.close();
-    }
+    const deleted = await withDataStore(ctx, options.data, "read", (store) => store.deleteRecording(id));
     if (!deleted) throw notFound(id);
     ctx.stderr.write(`Deleted ${id}\n`);
   },

@@ -4,13 +4,7 @@ import { formatBytes } from "@replay-devkit/codec";
 import { defineCommand, parseIntegerOption } from "../command.js";
 import { CliError, EXIT, toCliError } from "../errors.js";
 import { Progress, bar } from "../progress.js";
-import {
-  DATA_OPTION,
-  DEFAULT_MAX_FILE_BYTES,
-  JSON_OPTION,
-  decodeFile,
-  openDataStore,
-} from "../shared.js";
+import { DATA_OPTION, DEFAULT_MAX_FILE_BYTES, JSON_OPTION, decodeFile, openDataStore } from "../shared.js";
 
 /** Files above this size, or more than one file, get a progress line per file. */
 const LARGE_FILE_BYTES = 8 * 1024 * 1024;

@@ -1,5 +1,4 @@
 import { formatDuration } from "@replay-devkit/codec";
-import type { RecordingSummary } from "@replay-devkit/store";
 import { defineCommand, parseIntegerOption, usageError } from "../command.js";
 import { queryRecordings } from "../recordings.js";
 import { DATA_OPTION, JSON_OPTION } from "../shared.js";

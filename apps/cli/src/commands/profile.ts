@@ -27,7 +27,8 @@ export const profile = defineCommand({
   ],
   async run(ctx, { options, positionals }) {
     const target = positionals[0] as string;
-    const { parseBudget, profileJson, profileRecording, renderProfile } = await import("@replay-devkit/analysis");
+    const { parseBudget, profileJson, profileRecording, renderProfile } =
+      await import("@replay-devkit/analysis");
     const { formatBytes } = await import("@replay-devkit/codec");
     const budget = options.budget === undefined ? null : parseBudget(options.budget);
     if (options.budget !== undefined && budget === null)
@@ -39,7 +40,9 @@ export const profile = defineCommand({
     const report = profileRecording(recording);
     const over = budget !== null && report.bytesPerMinute > budget;
     if (options.json && budget !== null)
-      ctx.stdout.write(`${JSON.stringify({ ...report, budget: { bytesPerMinute: budget, over } }, null, 2)}\n`);
+      ctx.stdout.write(
+        `${JSON.stringify({ ...report, budget: { bytesPerMinute: budget, over } }, null, 2)}\n`,
+      );
     else if (options.json) ctx.stdout.write(profileJson(report));
     else ctx.stdout.write(renderProfile(report));
     if (over) {

@@ -1,7 +1,6 @@
 import { parseDuration } from "@replay-devkit/analysis";
 import { defineCommand, usageError } from "../command.js";
-import { toCliError } from "../errors.js";
-import { DATA_OPTION, JSON_OPTION, openDataStore } from "../shared.js";
+import { DATA_OPTION, JSON_OPTION, withDataStore } from "../shared.js";
 
 export const prune = defineCommand({
   name: "prune",
@@ -20,17 +19,7 @@ export const prune = defineCommand({
     if (ms === null)
       throw usageError(prune, `--older-than must look like 7d, 12h, 30m or 2w; got ${JSON.stringify(text)}`);
     const cutoff = new Date(Date.now() - ms);
-    const store = await openDataStore(ctx, options.data, "read");
-    let deleted = 0;
-    if (store) {
-      try {
-        deleted = store.pruneOlderThan(cutoff);
-      } catch (error) {
-        throw toCliError(error);
-      } finally {
-        store.close();
-      }
-    }
+    const deleted = (await withDataStore(ctx, options.data, "read", (s) => s.pruneOlderThan(cutoff))) ?? 0;
     if (options.json) ctx.stdout.write(`${JSON.stringify({ deleted, olderThan: cutoff.toISOString() })}\n`);
     else ctx.stderr.write(`Deleted ${deleted} recording(s) older than ${cutoff.toISOString()}\n`);
   },

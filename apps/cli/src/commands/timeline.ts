@@ -75,6 +75,7 @@ export const timeline = defineCommand({
     const { view, summary } = invalid(() => analysis.timelineView(stored, query));
     ctx.stdout.write(analysis.renderTimeline(view, options.format as "text" | "md" | "json"));
     if (summary) ctx.stderr.write(`${summary}\n`);
-    if (!query.scrub) ctx.stderr.write("warning: printed without scrubbing; the output may contain secrets.\n");
+    if (!query.scrub)
+      ctx.stderr.write("warning: printed without scrubbing; the output may contain secrets.\n");
   },
 });

@@ -210,7 +210,12 @@ export class CheckpointBuilder {
     const source = data.source;
     if (source === MUTATION) return this.mutate(data);
     if (POINTER_SOURCES.has(source)) this.pointer = event;
-    if (source === IncrementalSource.ViewportResize && this.meta && typeof data.width === "number" && typeof data.height === "number") {
+    if (
+      source === IncrementalSource.ViewportResize &&
+      this.meta &&
+      typeof data.width === "number" &&
+      typeof data.height === "number"
+    ) {
       this.meta = { ...this.meta, width: data.width, height: data.height };
     }
     if (SAFE_STATELESS.has(source)) return;

@@ -3,11 +3,10 @@
 // console and network plugins is the codec's job (the same extraction the CLI, HAR export and
 // testing package use), and what counts as a failed request is analysis's; this file only turns
 // their entries into what the panes show.
-import { classifyRequest } from "@replay-devkit/analysis";
+import { classifyRequest, windowMarkers } from "@replay-devkit/analysis";
 import {
   EventType,
   IncrementalSource,
-  MouseInteractions,
   windowConsoleEntries,
   windowNetworkEntries,
   type ConsoleEntry,
@@ -15,8 +14,6 @@ import {
 } from "@replay-devkit/codec";
 import type { PosthogEvent, RrwebEvent } from "./api";
 
-const MOUSE_CLICK = MouseInteractions.Click;
-const MOUSE_DBLCLICK = MouseInteractions.DblClick;
 /** Sources that mean the user did something (the player skips stretches without them). */
 const ACTIVE_SOURCES = new Set<number>([
   IncrementalSource.MouseMove,
@@ -150,35 +147,17 @@ export function markers(
   posthogEvents: readonly PosthogEvent[] = [],
 ): Marker[] {
   const out: Marker[] = [];
-  let seenMeta = false;
+  // Clicks and page loads by analysis's one rule; the first page load opens the window, later ones navigate.
+  let seenPage = false;
+  for (const m of windowMarkers(events, THIS_WINDOW, 0)) {
+    if (m.kind === "click") out.push({ kind: "click", timestamp: m.timestamp, label: "click" });
+    else if (m.kind === "page") {
+      if (seenPage) out.push({ kind: "navigation", timestamp: m.timestamp, label: m.href || "navigation" });
+      seenPage = true;
+    }
+  }
   for (const event of events) {
-    if (event.type === EventType.IncrementalSnapshot && isObject(event.data)) {
-      const { source, type } = event.data;
-      if (
-        source === IncrementalSource.MouseInteraction &&
-        (type === MOUSE_CLICK || type === MOUSE_DBLCLICK)
-      ) {
-        out.push({
-          kind: "click",
-          timestamp: event.timestamp,
-          label: type === MOUSE_DBLCLICK ? "double click" : "click",
-        });
-      }
-    } else if (event.type === EventType.Meta && isObject(event.data)) {
-      // The first Meta opens the recording; later ones are page loads.
-      if (seenMeta) {
-        out.push({
-          kind: "navigation",
-          timestamp: event.timestamp,
-          label: String(event.data.href ?? "navigation"),
-        });
-      }
-      seenMeta = true;
-    } else if (
-      event.type === EventType.Custom &&
-      isObject(event.data) &&
-      typeof event.data.tag === "string"
-    ) {
+    if (event.type === EventType.Custom && isObject(event.data) && typeof event.data.tag === "string") {
       // posthog-js's own bookkeeping tags would bury the interesting ones.
       if (!event.data.tag.startsWith("$"))
         out.push({ kind: "custom", timestamp: event.timestamp, label: event.data.tag });

@@ -26,6 +26,9 @@ export async function recordingTimeline(ctx: RouteContext): Promise<void> {
     ...(bodyLimit !== undefined && { bodyLimit }),
     ...(scrub !== undefined && { scrub }),
   });
-  const rendered = await ctx.state.exports.run({ kind: "timeline", id: summary.id, query }, abortOnClose(ctx));
+  const rendered = await ctx.state.exports.run(
+    { kind: "timeline", id: summary.id, query },
+    abortOnClose(ctx),
+  );
   send(ctx.res, 200, rendered.body, { "content-type": rendered.contentType });
 }
