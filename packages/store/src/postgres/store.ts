@@ -237,12 +237,15 @@ class PostgresRecordingStore implements RecordingStore {
   ): Promise<Map<string, SessionState>> {
     const ids = [...new Set([...create, ...also])].sort();
     const now = this.now();
-    for (const id of [...new Set(create)].sort()) {
+    const fresh = [...new Set(create)].sort();
+    if (fresh.length > 0) {
+      // One statement for every new session, inserted in id order like the locks below.
       await db.query(
         `INSERT INTO recordings (id, distinct_id, source, created_at, updated_at, start_ms, end_ms, duration_ms,
            console_error_count, metadata, acc_state, person)
-         VALUES ($1, NULL, 'pending', $2, $2, 0, 0, 0, 0, '{}', '{}', NULL) ON CONFLICT (id) DO NOTHING`,
-        [id, now],
+         SELECT id, NULL, 'pending', $2, $2, 0, 0, 0, 0, '{}', '{}', NULL FROM unnest($1::text[]) AS u(id)
+         ON CONFLICT (id) DO NOTHING`,
+        [fresh, now],
       );
     }
     const rows = (
@@ -283,9 +286,10 @@ class PostgresRecordingStore implements RecordingStore {
     }
     const block = encodeChunk(windowId, sorted, "gzip");
     const blockKey = newBlockKey(state.id, "i");
-    await this.dbBlocks.put(blockKey, block.data, db);
+    // The bytes and their index row in one statement: one round trip per block.
     await db.query(
-      `INSERT INTO blocks (recording_id, window_id, first_ts, last_ts, event_count, raw_bytes, encoding, store, key, byte_start, byte_end)
+      `WITH data AS (INSERT INTO block_data (key, data) VALUES ($7, $9))
+       INSERT INTO blocks (recording_id, window_id, first_ts, last_ts, event_count, raw_bytes, encoding, store, key, byte_start, byte_end)
        VALUES ($1, $2, $3, $4, $5, $6, 'gzip', 'db', $7, 0, $8)`,
       [
         state.id,
@@ -296,6 +300,7 @@ class PostgresRecordingStore implements RecordingStore {
         block.rawBytes,
         blockKey,
         block.data.length,
+        block.data,
       ],
     );
     state.acc.addEvents(windowId, sorted, block.eventBytes);
@@ -378,21 +383,22 @@ class PostgresRecordingStore implements RecordingStore {
     return others.map(sessionOf).filter((id): id is string => id !== null);
   }
 
-  async ingestSnapshots(
-    batches: readonly SnapshotBatch[],
-    others: readonly CaptureEvent[] = [],
-  ): Promise<IngestResult> {
-    checkBatchIds(batches);
-    return this.write("Storing a capture batch", async (db) => {
-      const states = await this.lockSessions(
-        db,
-        batches.filter((b) => b.events.length > 0).map((b) => b.sessionId),
-        PostgresRecordingStore.linkedSessions(others),
-      );
+  /**
+   * Capture requests in `db`'s transaction: every touched session locked once, in id order, and
+   * finished once, so a group of uploads for one session costs one lock wait and one metadata write.
+   */
+  private async ingestGroup(db: Db, requests: readonly CaptureRequest[]): Promise<IngestResult[]> {
+    const states = await this.lockSessions(
+      db,
+      requests.flatMap((r) => r.batches.filter((b) => b.events.length > 0).map((b) => b.sessionId)),
+      requests.flatMap((r) => PostgresRecordingStore.linkedSessions(r.others ?? [])),
+    );
+    const distinct = new Map<string, string>();
+    const results: IngestResult[] = [];
+    for (const request of requests) {
       const result: IngestResult = { sessionIds: [], batches: 0, duplicates: 0, events: 0, posthogEvents: 0 };
       const wrote = new Set<string>();
-      const distinct = new Map<string, string>();
-      for (const batch of batches) {
+      for (const batch of request.batches) {
         const state = states.get(batch.sessionId);
         if (batch.distinctId && !distinct.has(batch.sessionId))
           distinct.set(batch.sessionId, batch.distinctId);
@@ -405,24 +411,75 @@ class PostgresRecordingStore implements RecordingStore {
           result.duplicates++;
         }
       }
-      result.posthogEvents = await this.storePosthogEvents(db, others, states, undefined, wrote);
-      for (const state of states.values())
-        await this.finishSession(db, state, "capture", distinct.get(state.id));
-      result.sessionIds = [...states.values()].filter((s) => s.changed).map((s) => s.id);
-      return result;
-    });
+      result.posthogEvents = await this.storePosthogEvents(
+        db,
+        request.others ?? [],
+        states,
+        undefined,
+        wrote,
+      );
+      result.sessionIds = [...wrote];
+      results.push(result);
+    }
+    for (const state of states.values())
+      await this.finishSession(db, state, "capture", distinct.get(state.id));
+    return results;
+  }
+
+  async ingestSnapshots(
+    batches: readonly SnapshotBatch[],
+    others: readonly CaptureEvent[] = [],
+  ): Promise<IngestResult> {
+    checkBatchIds(batches);
+    const [result] = await this.write("Storing a capture batch", (db) =>
+      this.ingestGroup(db, [{ batches, others }]),
+    );
+    return result as IngestResult;
   }
 
   async ingestSnapshotsMany(requests: readonly CaptureRequest[]): Promise<(IngestResult | StoreError)[]> {
-    // Each request is its own transaction on its own pooled connection: PostgreSQL commits them in
-    // parallel, and one bad request cannot fail another.
-    return Promise.all(
-      requests.map((request) =>
-        this.ingestSnapshots(request.batches, request.others).catch((error: unknown) =>
-          fromPgError(error, "Storing a capture batch"),
+    const results = new Array<IngestResult | StoreError>(requests.length);
+    const alone = async (i: number) => {
+      const request = requests[i] as CaptureRequest;
+      results[i] = await this.ingestSnapshots(request.batches, request.others).catch((error: unknown) =>
+        fromPgError(error, "Storing a capture batch"),
+      );
+    };
+    const valid: number[] = [];
+    requests.forEach((request, i) => {
+      try {
+        checkBatchIds(request.batches);
+        valid.push(i);
+      } catch (error) {
+        results[i] = fromPgError(error, "Storing a capture batch");
+      }
+    });
+    if (valid.length <= 1) {
+      await Promise.all(valid.map(alone));
+      return results;
+    }
+    try {
+      // Group commit, as in SQLite: one transaction for the uploads that arrived together.
+      const grouped = await this.write("Storing capture batches", (db) =>
+        this.ingestGroup(
+          db,
+          valid.map((i) => requests[i] as CaptureRequest),
         ),
-      ),
-    );
+      );
+      valid.forEach((i, k) => {
+        results[i] = grouped[k] as IngestResult;
+      });
+    } catch (error) {
+      const failure = fromPgError(error, "Storing capture batches");
+      if (failure.code === "CLOSED" || failure.code === "READ_ONLY") {
+        for (const i of valid) results[i] = failure;
+        return results;
+      }
+      // One request broke the shared transaction (nothing was stored): each gets its own, so only
+      // the bad one fails.
+      await Promise.all(valid.map(alone));
+    }
+    return results;
   }
 
   async ingestRrweb(
