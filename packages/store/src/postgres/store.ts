@@ -393,23 +393,55 @@ class PostgresRecordingStore implements RecordingStore {
       requests.flatMap((r) => r.batches.filter((b) => b.events.length > 0).map((b) => b.sessionId)),
       requests.flatMap((r) => PostgresRecordingStore.linkedSessions(r.others ?? [])),
     );
+    // Every batch's dedupe key in one statement; the keys it returns are the batches stored now.
+    // Sorting first also validates every event before anything is written.
+    const candidates = requests.map((request) =>
+      request.batches.map((batch) => {
+        const state = states.get(batch.sessionId);
+        if (!state) return null;
+        const sorted = sortEvents(batch.events, `Session ${batch.sessionId} window ${batch.windowId}`);
+        return sorted.length === 0 ? null : { batch, state, key: batchKeyOf(batch), sorted };
+      }),
+    );
+    const flat = candidates.flat().filter((c) => c !== null);
+    const fresh = new Set<string>();
+    if (flat.length > 0) {
+      const inserted = await db.query<{ recording_id: string; key: string }>(
+        `INSERT INTO batch_keys (recording_id, key) SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT DO NOTHING RETURNING recording_id, key`,
+        [flat.map((c) => c.state.id), flat.map((c) => c.key)],
+      );
+      for (const row of inserted.rows) fresh.add(`${row.recording_id}\u0000${row.key}`);
+    }
+    const blocks: { id: string; windowId: string; key: string; block: ReturnType<typeof encodeChunk> }[] = [];
     const distinct = new Map<string, string>();
     const results: IngestResult[] = [];
-    for (const request of requests) {
+    for (const [r, request] of requests.entries()) {
       const result: IngestResult = { sessionIds: [], batches: 0, duplicates: 0, events: 0, posthogEvents: 0 };
       const wrote = new Set<string>();
-      for (const batch of request.batches) {
-        const state = states.get(batch.sessionId);
+      for (const [i, batch] of request.batches.entries()) {
         if (batch.distinctId && !distinct.has(batch.sessionId))
           distinct.set(batch.sessionId, batch.distinctId);
-        if (!state) continue;
-        if (await this.storeBatch(db, state, batch.windowId, batchKeyOf(batch), batch.events)) {
-          result.batches++;
-          result.events += batch.events.length;
-          wrote.add(batch.sessionId);
-        } else if (batch.events.length > 0) {
+        const candidate = candidates[r]?.[i];
+        if (!candidate) continue;
+        // A key is fresh once: the same batch twice in one group is stored once.
+        if (!fresh.delete(`${candidate.state.id}\u0000${candidate.key}`)) {
           result.duplicates++;
+          continue;
         }
+        const { state, sorted } = candidate;
+        if (!state.acc) {
+          const acc = new MetadataAccumulator(state.id);
+          for (const event of await this.posthogEventsOf(db, state.id)) acc.addPosthogEvent(event);
+          state.acc = acc;
+        }
+        const block = encodeChunk(batch.windowId, sorted, "gzip");
+        blocks.push({ id: state.id, windowId: batch.windowId, key: newBlockKey(state.id, "i"), block });
+        state.acc.addEvents(batch.windowId, sorted, block.eventBytes);
+        state.changed = true;
+        result.batches++;
+        result.events += batch.events.length;
+        wrote.add(batch.sessionId);
       }
       result.posthogEvents = await this.storePosthogEvents(
         db,
@@ -420,6 +452,27 @@ class PostgresRecordingStore implements RecordingStore {
       );
       result.sessionIds = [...wrote];
       results.push(result);
+    }
+    if (blocks.length > 0) {
+      // Every new block's bytes and index row in one statement.
+      await db.query(
+        `WITH data AS (INSERT INTO block_data (key, data) SELECT * FROM unnest($1::text[], $2::bytea[]))
+         INSERT INTO blocks (recording_id, window_id, first_ts, last_ts, event_count, raw_bytes, encoding, store, key, byte_start, byte_end)
+         SELECT r, w, f, l, c, raw, 'gzip', 'db', k, 0, n
+           FROM unnest($3::text[], $4::text[], $5::float8[], $6::float8[], $7::int[], $8::int[], $1::text[], $9::bigint[])
+             AS u(r, w, f, l, c, raw, k, n)`,
+        [
+          blocks.map((b) => b.key),
+          blocks.map((b) => b.block.data),
+          blocks.map((b) => b.id),
+          blocks.map((b) => b.windowId),
+          blocks.map((b) => b.block.firstTs),
+          blocks.map((b) => b.block.lastTs),
+          blocks.map((b) => b.block.eventCount),
+          blocks.map((b) => b.block.rawBytes),
+          blocks.map((b) => b.block.data.length),
+        ],
+      );
     }
     for (const state of states.values())
       await this.finishSession(db, state, "capture", distinct.get(state.id));
