@@ -30,14 +30,9 @@ import {
   posthogKeyOf,
   sessionOf,
 } from "../ingest.js";
-import {
-  ChunkVanished,
-  mergeChunksAsync,
-  type ChunkRef,
-  type StreamStart,
-  type WindowEvent,
-} from "../merge.js";
+import { ChunkVanished, mergeChunksAsync, type ChunkRef, type WindowEvent } from "../merge.js";
 import { listQuery, stripSummary, toSummary } from "../queries.js";
+import { StreamPosition } from "../streams.js";
 import type { OpenOptions, RecordingStore, StoreDescriptor } from "../seam.js";
 import type {
   CaptureRequest,
@@ -51,6 +46,8 @@ import type {
   RecordingSummary,
   StoreChange,
 } from "../types.js";
+import { announce, collapseChanges } from "../change-feed.js";
+import { CompactedBlocks } from "../compaction.js";
 import { fromPgError, redactUrl } from "./errors.js";
 import { PG_LIST } from "./list.js";
 import { CHANGE_CHANNEL, LOCKS, migratePg } from "./schema.js";
@@ -62,7 +59,6 @@ import { CHANGE_CHANNEL, LOCKS, migratePg } from "./schema.js";
 // an advisory lock so only one process does it at a time, and the bucket flush takes its blocks
 // FOR UPDATE SKIP LOCKED, so processes flushing at once split the work.
 
-const COMPACT_SEGMENT_BYTES = 4 * 1024 * 1024;
 const IMPORT_CHUNK_EVENTS = 2000;
 const CHANGE_LOG_KEEP = 5000;
 
@@ -665,22 +661,11 @@ class PostgresRecordingStore implements RecordingStore {
   async *iterateEvents(id: string, opts: IterateOptions = {}): AsyncIterableIterator<WindowEvent> {
     this.assertOpen();
     if (!(await this.getRecording(id))) throw new StoreError("NOT_FOUND", `No recording with id ${id}`);
-    const initial: StreamStart =
-      opts.startAt !== undefined
-        ? { at: opts.startAt.timestamp, skip: opts.startAt.skip }
-        : opts.afterTimestamp !== undefined
-          ? { after: opts.afterTimestamp }
-          : null;
-    let start = initial;
-    let lastTs = Number.NaN;
-    let sameTs = 0;
-    // As in SQLite (streams.ts): a block removed between listing and reading makes the stream list
-    // again and resume at its exact position, which compaction preserves.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const floor = start === null ? -Infinity : "after" in start ? start.after : start.at;
+    const position = new StreamPosition(opts);
+    for (let attempt = 0; attempt < StreamPosition.ATTEMPTS; attempt++) {
       let rows: BlockRow[];
       try {
-        rows = (await this.blockRows(id, opts.windowId)).filter((r) => r.last_ts >= floor);
+        rows = (await this.blockRows(id, opts.windowId)).filter((r) => r.last_ts >= position.floor);
       } catch (error) {
         throw fromPgError(error, `Reading recording ${id}`);
       }
@@ -691,31 +676,20 @@ class PostgresRecordingStore implements RecordingStore {
         firstTs: r.first_ts,
         lastTs: r.last_ts,
       }));
+      const load = (ref: ChunkRef) => this.loadBlock(bySeq.get(ref.seq) as BlockRow, id);
       try {
-        for await (const item of mergeChunksAsync(
-          refs,
-          (ref) => this.loadBlock(bySeq.get(ref.seq) as BlockRow, id),
-          start,
-        )) {
-          const ts = item.event.timestamp;
-          if (ts === lastTs) sameTs++;
-          else {
-            lastTs = ts;
-            sameTs = 1;
-          }
+        for await (const item of mergeChunksAsync(refs, load, position.start)) {
+          position.saw(item.event.timestamp);
           yield item;
         }
         return;
       } catch (error) {
         if (!(error instanceof ChunkVanished)) throw fromPgError(error, `Reading recording ${id}`);
         if (this.closed || !(await this.getRecording(id))) return;
-        if (!Number.isNaN(lastTs)) {
-          const skipped = initial && "at" in initial && initial.at === lastTs ? initial.skip : 0;
-          start = { at: lastTs, skip: sameTs + skipped };
-        }
+        position.resume();
       }
     }
-    throw new StoreError("BUSY", `Recording ${id} kept changing while it was being read; try again`);
+    throw StreamPosition.busy(id);
   }
 
   private async posthogEventsOf(db: pg.Pool | Db, id: string): Promise<CaptureEvent[]> {
@@ -859,12 +833,7 @@ class PostgresRecordingStore implements RecordingStore {
       for (const [windowId, blocks] of windows) {
         const bySeq = new Map(blocks.map((b) => [b.seq, b]));
         const refs = blocks.map((b) => ({ seq: b.seq, windowId, firstTs: b.first_ts, lastTs: b.last_ts }));
-        let segment: RrwebEvent[] = [];
-        let json: string[] = [];
-        let size = 0;
-        const flush = () => {
-          if (segment.length === 0) return;
-          const block = encodeChunk(windowId, segment, "br", json);
+        const compacted = new CompactedBlocks(windowId, (block) => {
           parts.push(block.data);
           index.push([
             windowId,
@@ -876,22 +845,10 @@ class PostgresRecordingStore implements RecordingStore {
             offset + block.data.length,
           ]);
           offset += block.data.length;
-          segment = [];
-          json = [];
-          size = 0;
-        };
-        for await (const { event } of mergeChunksAsync(
-          refs,
-          (ref) => this.loadBlock(bySeq.get(ref.seq) as BlockRow, id),
-          null,
-        )) {
-          const text = JSON.stringify(event);
-          if (segment.length > 0 && size + text.length + 1 > COMPACT_SEGMENT_BYTES) flush();
-          segment.push(event);
-          json.push(text);
-          size += text.length + 1;
-        }
-        flush();
+        });
+        const load = (ref: ChunkRef) => this.loadBlock(bySeq.get(ref.seq) as BlockRow, id);
+        for await (const { event } of mergeChunksAsync(refs, load, null)) compacted.push(event);
+        compacted.end();
       }
       const bytes = Buffer.concat(parts);
       if (this.s3) await this.s3.put(key, bytes);
@@ -1031,25 +988,9 @@ class PostgresRecordingStore implements RecordingStore {
     const last = rows.at(-1);
     if (!last) return;
     this.lastChangeSeq = last.seq;
-    const latest = new Map<string, StoreChange["type"]>();
-    for (const row of rows) {
-      const previous = latest.get(row.recording_id);
-      latest.delete(row.recording_id);
-      latest.set(row.recording_id, previous === "created" && row.kind === "updated" ? "created" : row.kind);
-    }
-    for (const [id, kind] of latest) {
+    for (const [id, kind] of collapseChanges(rows)) {
       const recording = kind === "deleted" ? null : await this.getRecording(id).catch(() => null);
-      const change: StoreChange =
-        recording === null
-          ? { type: "deleted", id, recording: null }
-          : { type: kind === "deleted" ? "updated" : kind, id, recording };
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(change);
-        } catch {
-          // A failing listener must not block the others.
-        }
-      }
+      announce(this.listeners, id, kind, recording);
     }
   }
 
