@@ -29,6 +29,7 @@ import {
   hashOf,
   posthogKeyOf,
   sessionOf,
+  validRequests,
 } from "../ingest.js";
 import { ChunkVanished, mergeChunksAsync, type ChunkRef, type WindowEvent } from "../merge.js";
 import { listQuery, stripSummary, toSummary } from "../queries.js";
@@ -494,15 +495,7 @@ class PostgresRecordingStore implements RecordingStore {
         fromPgError(error, "Storing a capture batch"),
       );
     };
-    const valid: number[] = [];
-    requests.forEach((request, i) => {
-      try {
-        checkBatchIds(request.batches);
-        valid.push(i);
-      } catch (error) {
-        results[i] = fromPgError(error, "Storing a capture batch");
-      }
-    });
+    const valid = validRequests(requests, results, (error) => fromPgError(error, "Storing a capture batch"));
     if (valid.length <= 1) {
       await Promise.all(valid.map(alone));
       return results;
