@@ -18,26 +18,37 @@ interface Pending {
 export class IngestQueue {
   private pending: Pending[] = [];
   private scheduled = false;
+  /** A group is being committed. With an asynchronous store (PostgreSQL) the uploads arriving
+   * meanwhile wait and form the next group, instead of each queueing on the same session's lock. */
+  private flushing = false;
 
   constructor(private readonly store: RecordingStore) {}
 
   ingest(request: CaptureRequest): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ request, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
   }
 
   private async flush(): Promise<void> {
     this.scheduled = false;
-    const group = this.pending.splice(0, MAX_GROUP);
-    if (this.pending.length > 0) {
-      this.scheduled = true;
-      setImmediate(() => void this.flush());
+    this.flushing = true;
+    try {
+      await this.commit(this.pending.splice(0, MAX_GROUP));
+    } finally {
+      this.flushing = false;
+      if (this.pending.length > 0) this.schedule();
     }
+  }
+
+  private async commit(group: Pending[]): Promise<void> {
     if (group.length === 0) return;
     if (group.length === 1 || typeof this.store.ingestSnapshotsMany !== "function") {
       for (const item of group) {

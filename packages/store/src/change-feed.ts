@@ -1,12 +1,45 @@
 import type Database from "better-sqlite3";
 import { getRecording } from "./queries.js";
 import type { Statements } from "./statements.js";
-import type { ChangeListener, StoreChange } from "./types.js";
+import type { ChangeListener, RecordingSummary, StoreChange } from "./types.js";
 
 // The change feed: every write logs a row in `changes`; listeners hear about their own process's
 // writes right after commit and about other processes' writes by polling SQLite's data_version.
 
 const CHANGE_LOG_KEEP = 5000;
+
+/** One entry per recording from a run of change-log rows, in order: created then updated stays created. */
+export function collapseChanges(
+  rows: readonly { recording_id: string; kind: StoreChange["type"] }[],
+): Map<string, StoreChange["type"]> {
+  const latest = new Map<string, StoreChange["type"]>();
+  for (const row of rows) {
+    const previous = latest.get(row.recording_id);
+    latest.delete(row.recording_id);
+    latest.set(row.recording_id, previous === "created" && row.kind === "updated" ? "created" : row.kind);
+  }
+  return latest;
+}
+
+/** Tells every listener about a recording's change, with the state it has now (null: gone). */
+export function announce(
+  listeners: ReadonlySet<ChangeListener>,
+  id: string,
+  kind: StoreChange["type"],
+  recording: RecordingSummary | null,
+): void {
+  const change: StoreChange =
+    recording === null
+      ? { type: "deleted", id, recording: null }
+      : { type: kind === "deleted" ? "updated" : kind, id, recording };
+  for (const listener of [...listeners]) {
+    try {
+      listener(change);
+    } catch {
+      // A failing listener must not undo or block a committed write, nor the other listeners.
+    }
+  }
+}
 
 export class ChangeFeed {
   private readonly listeners = new Set<ChangeListener>();
@@ -91,25 +124,8 @@ export class ChangeFeed {
     if (rows.length === 0) return;
     this.lastChangeSeq = (rows[rows.length - 1] as { seq: number }).seq;
     // One announcement per recording per drain, with the state it has now.
-    const latest = new Map<string, StoreChange["type"]>();
-    for (const row of rows) {
-      const previous = latest.get(row.recording_id);
-      latest.delete(row.recording_id);
-      latest.set(row.recording_id, previous === "created" && row.kind === "updated" ? "created" : row.kind);
-    }
-    for (const [id, kind] of latest) {
-      const recording = kind === "deleted" ? null : getRecording(this.stmt, id);
-      const change: StoreChange =
-        recording === null
-          ? { type: "deleted", id, recording: null }
-          : { type: kind === "deleted" ? "updated" : kind, id, recording };
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(change);
-        } catch {
-          // A failing listener must not undo or block a committed write.
-        }
-      }
+    for (const [id, kind] of collapseChanges(rows)) {
+      announce(this.listeners, id, kind, kind === "deleted" ? null : getRecording(this.stmt, id));
     }
   }
 

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { RrwebEvent } from "@replay-devkit/codec";
-import { encodeChunk } from "./chunks.js";
+import { encodeChunk, type EncodedChunk } from "./chunks.js";
 import { StoreError } from "./errors.js";
 import { mergeChunks } from "./merge.js";
 import type { Statements } from "./statements.js";
@@ -12,6 +12,38 @@ import type { CompactResult } from "./types.js";
 
 // Compacted blobs stay bounded so compaction and reading never hold a whole hour-long window at once.
 const COMPACT_SEGMENT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Cuts one window's merged events into brotli blocks of at most COMPACT_SEGMENT_BYTES of JSON each,
+ * handing each finished block to `write`. Shared by the SQLite and PostgreSQL compactions.
+ */
+export class CompactedBlocks {
+  private events: RrwebEvent[] = [];
+  private json: string[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly windowId: string,
+    private readonly write: (block: EncodedChunk) => void,
+  ) {}
+
+  push(event: RrwebEvent): void {
+    const text = JSON.stringify(event);
+    if (this.events.length > 0 && this.size + text.length + 1 > COMPACT_SEGMENT_BYTES) this.end();
+    this.events.push(event);
+    this.json.push(text);
+    this.size += text.length + 1;
+  }
+
+  /** Writes what is left as a last block. */
+  end(): void {
+    if (this.events.length === 0) return;
+    this.write(encodeChunk(this.windowId, this.events, "br", this.json));
+    this.events = [];
+    this.json = [];
+    this.size = 0;
+  }
+}
 
 /** Runs inside the store's write transaction. Throws NOT_FOUND for an unknown recording. */
 export function compactRecording(stmt: Statements, id: string): CompactResult {
@@ -32,12 +64,7 @@ export function compactRecording(stmt: Statements, id: string): CompactResult {
       continue;
     }
     const refs = chunkRefs(stmt, id, stat.window_id);
-    let segment: RrwebEvent[] = [];
-    let parts: string[] = [];
-    let size = 2;
-    const flush = () => {
-      if (segment.length === 0) return;
-      const chunk = encodeChunk(stat.window_id, segment, "br", parts);
+    const blocks = new CompactedBlocks(stat.window_id, (chunk) => {
       stmt.insertChunk.run(
         id,
         stat.window_id,
@@ -50,19 +77,10 @@ export function compactRecording(stmt: Statements, id: string): CompactResult {
       );
       result.chunksAfter += 1;
       result.bytesAfter += chunk.data.length;
-      segment = [];
-      parts = [];
-      size = 2;
-    };
+    });
     // Merged order is the read order, so writing segments in it keeps ties exactly as before.
-    for (const { event } of mergeChunks(refs, (ref) => loadChunk(stmt, ref, id), null)) {
-      const json = JSON.stringify(event);
-      if (segment.length > 0 && size + json.length + 1 > COMPACT_SEGMENT_BYTES) flush();
-      segment.push(event);
-      parts.push(json);
-      size += json.length + 1;
-    }
-    flush();
+    for (const { event } of mergeChunks(refs, (ref) => loadChunk(stmt, ref, id), null)) blocks.push(event);
+    blocks.end();
     for (const ref of refs) stmt.deleteChunk.run(ref.seq);
   }
   return result;

@@ -74,6 +74,27 @@ export function sessionOf(event: CaptureEvent): string | null {
   return typeof id === "string" && ID_PATTERN.test(id) ? id : null;
 }
 
+/**
+ * The indexes of the capture requests whose ids are valid, for a group commit; each invalid one gets
+ * its error in `results` and fails alone.
+ */
+export function validRequests<E>(
+  requests: readonly CaptureRequest[],
+  results: unknown[],
+  toError: (error: unknown) => E,
+): number[] {
+  const valid: number[] = [];
+  requests.forEach((request, i) => {
+    try {
+      checkBatchIds(request.batches);
+      valid.push(i);
+    } catch (error) {
+      results[i] = toError(error);
+    }
+  });
+  return valid;
+}
+
 /** The dedupe key of a PostHog event: its uuid, or a hash of what stays equal across retries. */
 export function posthogKeyOf(event: CaptureEvent, json: string): string {
   return typeof event.uuid === "string" && event.uuid !== ""

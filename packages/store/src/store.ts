@@ -10,7 +10,7 @@ import {
 import { ChangeFeed } from "./change-feed.js";
 import { compactRecording, idleRecordings } from "./compaction.js";
 import { fromSqliteError, StoreError } from "./errors.js";
-import { checkBatchIds, checkId, SqliteIngest } from "./ingest.js";
+import { checkBatchIds, checkId, SqliteIngest, validRequests } from "./ingest.js";
 import type { WindowEvent } from "./merge.js";
 import { getRecording, listRecordings, posthogEventsOf } from "./queries.js";
 import { MIGRATIONS, migrate } from "./schema.js";
@@ -127,15 +127,9 @@ class SqliteStore implements Store {
         results[i] = fromSqliteError(error, "Storing a capture batch");
       }
     };
-    const valid: number[] = [];
-    requests.forEach((request, i) => {
-      try {
-        checkBatchIds(request.batches);
-        valid.push(i);
-      } catch (error) {
-        results[i] = fromSqliteError(error, "Storing a capture batch");
-      }
-    });
+    const valid = validRequests(requests, results, (error) =>
+      fromSqliteError(error, "Storing a capture batch"),
+    );
     if (valid.length <= 1) {
       for (const i of valid) alone(i);
       return results;

@@ -26,6 +26,58 @@ export function loadChunk(stmt: Statements, ref: ChunkRef, id: string): RrwebEve
   return decodeChunk(row, `Recording ${id}`);
 }
 
+/**
+ * Where an event stream is. A compaction (or delete) between two reads removes blocks the stream
+ * listed; the stream then lists again and resumes at its exact position, which compaction
+ * preserves. Shared by the SQLite stream below and the PostgreSQL driver's async one.
+ */
+export class StreamPosition {
+  /** Lists and restarts allowed before the stream gives up with BUSY. */
+  static readonly ATTEMPTS = 5;
+  private readonly initial: StreamStart;
+  start: StreamStart;
+  private lastTs = Number.NaN;
+  private sameTs = 0;
+
+  constructor(opts: IterateOptions) {
+    this.initial =
+      opts.startAt !== undefined
+        ? { at: opts.startAt.timestamp, skip: opts.startAt.skip }
+        : opts.afterTimestamp !== undefined
+          ? { after: opts.afterTimestamp }
+          : null;
+    this.start = this.initial;
+  }
+
+  /** Blocks ending before this cannot hold an event the stream still owes. */
+  get floor(): number {
+    const start = this.start;
+    return start === null ? -Infinity : "after" in start ? start.after : start.at;
+  }
+
+  /** Records an event handed to the caller. */
+  saw(ts: number): void {
+    if (ts === this.lastTs) this.sameTs++;
+    else {
+      this.lastTs = ts;
+      this.sameTs = 1;
+    }
+  }
+
+  /** After a vanished block: start again right after the last event handed out. */
+  resume(): void {
+    if (Number.isNaN(this.lastTs)) return;
+    // Everything at lastTs already passed on, plus what the caller's own cursor skipped there.
+    const initial = this.initial;
+    const skipped = initial && "at" in initial && initial.at === this.lastTs ? initial.skip : 0;
+    this.start = { at: this.lastTs, skip: this.sameTs + skipped };
+  }
+
+  static busy(id: string): StoreError {
+    return new StoreError("BUSY", `Recording ${id} kept changing while it was being read; try again`);
+  }
+}
+
 /** Events in timestamp order (ties keep arrival order). `isClosed` ends the stream quietly on close. */
 export function* iterateEvents(
   stmt: Statements,
@@ -34,42 +86,22 @@ export function* iterateEvents(
   isClosed: () => boolean,
 ): Generator<WindowEvent> {
   if (!getRecording(stmt, id)) throw new StoreError("NOT_FOUND", `No recording with id ${id}`);
-  const initial: StreamStart =
-    opts.startAt !== undefined
-      ? { at: opts.startAt.timestamp, skip: opts.startAt.skip }
-      : opts.afterTimestamp !== undefined
-        ? { after: opts.afterTimestamp }
-        : null;
-  let start = initial;
-  let lastTs = Number.NaN;
-  let sameTs = 0;
-  // A compaction (or delete) between two reads removes chunks this stream listed; the stream then
-  // lists again and resumes at its exact position, which compaction preserves.
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const floor = start === null ? -Infinity : "after" in start ? start.after : start.at;
-    const refs = chunkRefs(stmt, id, opts.windowId).filter((r) => r.lastTs >= floor);
+  const position = new StreamPosition(opts);
+  for (let attempt = 0; attempt < StreamPosition.ATTEMPTS; attempt++) {
+    const refs = chunkRefs(stmt, id, opts.windowId).filter((r) => r.lastTs >= position.floor);
     try {
-      for (const item of mergeChunks(refs, (ref) => loadChunk(stmt, ref, id), start)) {
-        const ts = item.event.timestamp;
-        if (ts === lastTs) sameTs++;
-        else {
-          lastTs = ts;
-          sameTs = 1;
-        }
+      for (const item of mergeChunks(refs, (ref) => loadChunk(stmt, ref, id), position.start)) {
+        position.saw(item.event.timestamp);
         yield item;
       }
       return;
     } catch (error) {
       if (!(error instanceof ChunkVanished)) throw error;
       if (isClosed() || !getRecording(stmt, id)) return;
-      if (!Number.isNaN(lastTs)) {
-        // Everything at lastTs already passed on, plus what the caller's own cursor skipped there.
-        const skipped = initial && "at" in initial && initial.at === lastTs ? initial.skip : 0;
-        start = { at: lastTs, skip: sameTs + skipped };
-      }
+      position.resume();
     }
   }
-  throw new StoreError("BUSY", `Recording ${id} kept changing while it was being read; try again`);
+  throw StreamPosition.busy(id);
 }
 
 /** The whole recording in memory. Throws NOT_FOUND. */

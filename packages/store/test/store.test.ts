@@ -2,12 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  computeMetadata,
-  type CaptureEvent,
-  type RrwebEvent,
-  type SnapshotBatch,
-} from "@replay-devkit/codec";
+import { computeMetadata, type CaptureEvent, type RrwebEvent } from "@replay-devkit/codec";
 import { capturedRrwebEvents, tempDir, type TempDir } from "@replay-devkit/test-utils";
 import {
   MIGRATIONS,
@@ -20,35 +15,8 @@ import {
   type Store,
   type StoreChange,
 } from "../src/index.js";
+import { batch, click, consoleError, meta, pageview, SESSION, WINDOW, WINDOW_2 } from "./events.js";
 
-const SESSION = "01a202c2-74cd-7f89-946b-520763bdef30";
-const WINDOW = "01a202c2-74cd-7f89-946b-5208f7989094";
-const WINDOW_2 = "01a202c2-74cd-7f89-946b-5208f7989095";
-
-function click(timestamp: number, id = 1): RrwebEvent {
-  return { type: 3, timestamp, data: { source: 2, type: 2, id, x: 10, y: 20 } } as RrwebEvent;
-}
-function meta(timestamp: number, href: string): RrwebEvent {
-  return { type: 4, timestamp, data: { href, width: 1280, height: 800 } } as RrwebEvent;
-}
-function consoleError(timestamp: number): RrwebEvent {
-  return {
-    type: 6,
-    timestamp,
-    data: { plugin: "rrweb/console@1", payload: { level: "error", trace: [], payload: ['"boom"'] } },
-  } as RrwebEvent;
-}
-function batch(events: RrwebEvent[], extra: Partial<SnapshotBatch> = {}): SnapshotBatch {
-  return { sessionId: SESSION, windowId: WINDOW, distinctId: "user-1", events, ...extra };
-}
-function pageview(uuid: string, timestamp: string, session = SESSION): CaptureEvent {
-  return {
-    event: "$pageview",
-    uuid,
-    timestamp,
-    properties: { $session_id: session, distinct_id: "user-1", $current_url: "https://shop.test/cart" },
-  };
-}
 function timestamps(store: Store, id = SESSION, windowId?: string): number[] {
   return Array.from(
     store.iterateEvents(id, windowId === undefined ? {} : { windowId }),

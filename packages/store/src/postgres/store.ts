@@ -29,15 +29,11 @@ import {
   hashOf,
   posthogKeyOf,
   sessionOf,
+  validRequests,
 } from "../ingest.js";
-import {
-  ChunkVanished,
-  mergeChunksAsync,
-  type ChunkRef,
-  type StreamStart,
-  type WindowEvent,
-} from "../merge.js";
+import { ChunkVanished, mergeChunksAsync, type ChunkRef, type WindowEvent } from "../merge.js";
 import { listQuery, stripSummary, toSummary } from "../queries.js";
+import { StreamPosition } from "../streams.js";
 import type { OpenOptions, RecordingStore, StoreDescriptor } from "../seam.js";
 import type {
   CaptureRequest,
@@ -51,6 +47,8 @@ import type {
   RecordingSummary,
   StoreChange,
 } from "../types.js";
+import { announce, collapseChanges } from "../change-feed.js";
+import { CompactedBlocks } from "../compaction.js";
 import { fromPgError, redactUrl } from "./errors.js";
 import { PG_LIST } from "./list.js";
 import { CHANGE_CHANNEL, LOCKS, migratePg } from "./schema.js";
@@ -62,7 +60,6 @@ import { CHANGE_CHANNEL, LOCKS, migratePg } from "./schema.js";
 // an advisory lock so only one process does it at a time, and the bucket flush takes its blocks
 // FOR UPDATE SKIP LOCKED, so processes flushing at once split the work.
 
-const COMPACT_SEGMENT_BYTES = 4 * 1024 * 1024;
 const IMPORT_CHUNK_EVENTS = 2000;
 const CHANGE_LOG_KEEP = 5000;
 
@@ -237,12 +234,15 @@ class PostgresRecordingStore implements RecordingStore {
   ): Promise<Map<string, SessionState>> {
     const ids = [...new Set([...create, ...also])].sort();
     const now = this.now();
-    for (const id of [...new Set(create)].sort()) {
+    const fresh = [...new Set(create)].sort();
+    if (fresh.length > 0) {
+      // One statement for every new session, inserted in id order like the locks below.
       await db.query(
         `INSERT INTO recordings (id, distinct_id, source, created_at, updated_at, start_ms, end_ms, duration_ms,
            console_error_count, metadata, acc_state, person)
-         VALUES ($1, NULL, 'pending', $2, $2, 0, 0, 0, 0, '{}', '{}', NULL) ON CONFLICT (id) DO NOTHING`,
-        [id, now],
+         SELECT id, NULL, 'pending', $2, $2, 0, 0, 0, 0, '{}', '{}', NULL FROM unnest($1::text[]) AS u(id)
+         ON CONFLICT (id) DO NOTHING`,
+        [fresh, now],
       );
     }
     const rows = (
@@ -283,9 +283,10 @@ class PostgresRecordingStore implements RecordingStore {
     }
     const block = encodeChunk(windowId, sorted, "gzip");
     const blockKey = newBlockKey(state.id, "i");
-    await this.dbBlocks.put(blockKey, block.data, db);
+    // The bytes and their index row in one statement: one round trip per block.
     await db.query(
-      `INSERT INTO blocks (recording_id, window_id, first_ts, last_ts, event_count, raw_bytes, encoding, store, key, byte_start, byte_end)
+      `WITH data AS (INSERT INTO block_data (key, data) VALUES ($7, $9))
+       INSERT INTO blocks (recording_id, window_id, first_ts, last_ts, event_count, raw_bytes, encoding, store, key, byte_start, byte_end)
        VALUES ($1, $2, $3, $4, $5, $6, 'gzip', 'db', $7, 0, $8)`,
       [
         state.id,
@@ -296,6 +297,7 @@ class PostgresRecordingStore implements RecordingStore {
         block.rawBytes,
         blockKey,
         block.data.length,
+        block.data,
       ],
     );
     state.acc.addEvents(windowId, sorted, block.eventBytes);
@@ -378,51 +380,148 @@ class PostgresRecordingStore implements RecordingStore {
     return others.map(sessionOf).filter((id): id is string => id !== null);
   }
 
+  /**
+   * Capture requests in `db`'s transaction: every touched session locked once, in id order, and
+   * finished once, so a group of uploads for one session costs one lock wait and one metadata write.
+   */
+  private async ingestGroup(db: Db, requests: readonly CaptureRequest[]): Promise<IngestResult[]> {
+    const states = await this.lockSessions(
+      db,
+      requests.flatMap((r) => r.batches.filter((b) => b.events.length > 0).map((b) => b.sessionId)),
+      requests.flatMap((r) => PostgresRecordingStore.linkedSessions(r.others ?? [])),
+    );
+    // Every batch's dedupe key in one statement; the keys it returns are the batches stored now.
+    // Sorting first also validates every event before anything is written.
+    const candidates = requests.map((request) =>
+      request.batches.map((batch) => {
+        const state = states.get(batch.sessionId);
+        if (!state) return null;
+        const sorted = sortEvents(batch.events, `Session ${batch.sessionId} window ${batch.windowId}`);
+        return sorted.length === 0 ? null : { batch, state, key: batchKeyOf(batch), sorted };
+      }),
+    );
+    const flat = candidates.flat().filter((c) => c !== null);
+    const fresh = new Set<string>();
+    if (flat.length > 0) {
+      const inserted = await db.query<{ recording_id: string; key: string }>(
+        `INSERT INTO batch_keys (recording_id, key) SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT DO NOTHING RETURNING recording_id, key`,
+        [flat.map((c) => c.state.id), flat.map((c) => c.key)],
+      );
+      for (const row of inserted.rows) fresh.add(`${row.recording_id}\u0000${row.key}`);
+    }
+    const blocks: { id: string; windowId: string; key: string; block: ReturnType<typeof encodeChunk> }[] = [];
+    const distinct = new Map<string, string>();
+    const results: IngestResult[] = [];
+    for (const [r, request] of requests.entries()) {
+      const result: IngestResult = { sessionIds: [], batches: 0, duplicates: 0, events: 0, posthogEvents: 0 };
+      const wrote = new Set<string>();
+      for (const [i, batch] of request.batches.entries()) {
+        if (batch.distinctId && !distinct.has(batch.sessionId))
+          distinct.set(batch.sessionId, batch.distinctId);
+        const candidate = candidates[r]?.[i];
+        if (!candidate) continue;
+        // A key is fresh once: the same batch twice in one group is stored once.
+        if (!fresh.delete(`${candidate.state.id}\u0000${candidate.key}`)) {
+          result.duplicates++;
+          continue;
+        }
+        const { state, sorted } = candidate;
+        if (!state.acc) {
+          const acc = new MetadataAccumulator(state.id);
+          for (const event of await this.posthogEventsOf(db, state.id)) acc.addPosthogEvent(event);
+          state.acc = acc;
+        }
+        const block = encodeChunk(batch.windowId, sorted, "gzip");
+        blocks.push({ id: state.id, windowId: batch.windowId, key: newBlockKey(state.id, "i"), block });
+        state.acc.addEvents(batch.windowId, sorted, block.eventBytes);
+        state.changed = true;
+        result.batches++;
+        result.events += batch.events.length;
+        wrote.add(batch.sessionId);
+      }
+      result.posthogEvents = await this.storePosthogEvents(
+        db,
+        request.others ?? [],
+        states,
+        undefined,
+        wrote,
+      );
+      result.sessionIds = [...wrote];
+      results.push(result);
+    }
+    if (blocks.length > 0) {
+      // Every new block's bytes and index row in one statement.
+      await db.query(
+        `WITH data AS (INSERT INTO block_data (key, data) SELECT * FROM unnest($1::text[], $2::bytea[]))
+         INSERT INTO blocks (recording_id, window_id, first_ts, last_ts, event_count, raw_bytes, encoding, store, key, byte_start, byte_end)
+         SELECT r, w, f, l, c, raw, 'gzip', 'db', k, 0, n
+           FROM unnest($3::text[], $4::text[], $5::float8[], $6::float8[], $7::int[], $8::int[], $1::text[], $9::bigint[])
+             AS u(r, w, f, l, c, raw, k, n)`,
+        [
+          blocks.map((b) => b.key),
+          blocks.map((b) => b.block.data),
+          blocks.map((b) => b.id),
+          blocks.map((b) => b.windowId),
+          blocks.map((b) => b.block.firstTs),
+          blocks.map((b) => b.block.lastTs),
+          blocks.map((b) => b.block.eventCount),
+          blocks.map((b) => b.block.rawBytes),
+          blocks.map((b) => b.block.data.length),
+        ],
+      );
+    }
+    for (const state of states.values())
+      await this.finishSession(db, state, "capture", distinct.get(state.id));
+    return results;
+  }
+
   async ingestSnapshots(
     batches: readonly SnapshotBatch[],
     others: readonly CaptureEvent[] = [],
   ): Promise<IngestResult> {
     checkBatchIds(batches);
-    return this.write("Storing a capture batch", async (db) => {
-      const states = await this.lockSessions(
-        db,
-        batches.filter((b) => b.events.length > 0).map((b) => b.sessionId),
-        PostgresRecordingStore.linkedSessions(others),
-      );
-      const result: IngestResult = { sessionIds: [], batches: 0, duplicates: 0, events: 0, posthogEvents: 0 };
-      const wrote = new Set<string>();
-      const distinct = new Map<string, string>();
-      for (const batch of batches) {
-        const state = states.get(batch.sessionId);
-        if (batch.distinctId && !distinct.has(batch.sessionId))
-          distinct.set(batch.sessionId, batch.distinctId);
-        if (!state) continue;
-        if (await this.storeBatch(db, state, batch.windowId, batchKeyOf(batch), batch.events)) {
-          result.batches++;
-          result.events += batch.events.length;
-          wrote.add(batch.sessionId);
-        } else if (batch.events.length > 0) {
-          result.duplicates++;
-        }
-      }
-      result.posthogEvents = await this.storePosthogEvents(db, others, states, undefined, wrote);
-      for (const state of states.values())
-        await this.finishSession(db, state, "capture", distinct.get(state.id));
-      result.sessionIds = [...states.values()].filter((s) => s.changed).map((s) => s.id);
-      return result;
-    });
+    const [result] = await this.write("Storing a capture batch", (db) =>
+      this.ingestGroup(db, [{ batches, others }]),
+    );
+    return result as IngestResult;
   }
 
   async ingestSnapshotsMany(requests: readonly CaptureRequest[]): Promise<(IngestResult | StoreError)[]> {
-    // Each request is its own transaction on its own pooled connection: PostgreSQL commits them in
-    // parallel, and one bad request cannot fail another.
-    return Promise.all(
-      requests.map((request) =>
-        this.ingestSnapshots(request.batches, request.others).catch((error: unknown) =>
-          fromPgError(error, "Storing a capture batch"),
+    const results = new Array<IngestResult | StoreError>(requests.length);
+    const alone = async (i: number) => {
+      const request = requests[i] as CaptureRequest;
+      results[i] = await this.ingestSnapshots(request.batches, request.others).catch((error: unknown) =>
+        fromPgError(error, "Storing a capture batch"),
+      );
+    };
+    const valid = validRequests(requests, results, (error) => fromPgError(error, "Storing a capture batch"));
+    if (valid.length <= 1) {
+      await Promise.all(valid.map(alone));
+      return results;
+    }
+    try {
+      // Group commit, as in SQLite: one transaction for the uploads that arrived together.
+      const grouped = await this.write("Storing capture batches", (db) =>
+        this.ingestGroup(
+          db,
+          valid.map((i) => requests[i] as CaptureRequest),
         ),
-      ),
-    );
+      );
+      valid.forEach((i, k) => {
+        results[i] = grouped[k] as IngestResult;
+      });
+    } catch (error) {
+      const failure = fromPgError(error, "Storing capture batches");
+      if (failure.code === "CLOSED" || failure.code === "READ_ONLY") {
+        for (const i of valid) results[i] = failure;
+        return results;
+      }
+      // One request broke the shared transaction (nothing was stored): each gets its own, so only
+      // the bad one fails.
+      await Promise.all(valid.map(alone));
+    }
+    return results;
   }
 
   async ingestRrweb(
@@ -555,22 +654,11 @@ class PostgresRecordingStore implements RecordingStore {
   async *iterateEvents(id: string, opts: IterateOptions = {}): AsyncIterableIterator<WindowEvent> {
     this.assertOpen();
     if (!(await this.getRecording(id))) throw new StoreError("NOT_FOUND", `No recording with id ${id}`);
-    const initial: StreamStart =
-      opts.startAt !== undefined
-        ? { at: opts.startAt.timestamp, skip: opts.startAt.skip }
-        : opts.afterTimestamp !== undefined
-          ? { after: opts.afterTimestamp }
-          : null;
-    let start = initial;
-    let lastTs = Number.NaN;
-    let sameTs = 0;
-    // As in SQLite (streams.ts): a block removed between listing and reading makes the stream list
-    // again and resume at its exact position, which compaction preserves.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const floor = start === null ? -Infinity : "after" in start ? start.after : start.at;
+    const position = new StreamPosition(opts);
+    for (let attempt = 0; attempt < StreamPosition.ATTEMPTS; attempt++) {
       let rows: BlockRow[];
       try {
-        rows = (await this.blockRows(id, opts.windowId)).filter((r) => r.last_ts >= floor);
+        rows = (await this.blockRows(id, opts.windowId)).filter((r) => r.last_ts >= position.floor);
       } catch (error) {
         throw fromPgError(error, `Reading recording ${id}`);
       }
@@ -581,31 +669,20 @@ class PostgresRecordingStore implements RecordingStore {
         firstTs: r.first_ts,
         lastTs: r.last_ts,
       }));
+      const load = (ref: ChunkRef) => this.loadBlock(bySeq.get(ref.seq) as BlockRow, id);
       try {
-        for await (const item of mergeChunksAsync(
-          refs,
-          (ref) => this.loadBlock(bySeq.get(ref.seq) as BlockRow, id),
-          start,
-        )) {
-          const ts = item.event.timestamp;
-          if (ts === lastTs) sameTs++;
-          else {
-            lastTs = ts;
-            sameTs = 1;
-          }
+        for await (const item of mergeChunksAsync(refs, load, position.start)) {
+          position.saw(item.event.timestamp);
           yield item;
         }
         return;
       } catch (error) {
         if (!(error instanceof ChunkVanished)) throw fromPgError(error, `Reading recording ${id}`);
         if (this.closed || !(await this.getRecording(id))) return;
-        if (!Number.isNaN(lastTs)) {
-          const skipped = initial && "at" in initial && initial.at === lastTs ? initial.skip : 0;
-          start = { at: lastTs, skip: sameTs + skipped };
-        }
+        position.resume();
       }
     }
-    throw new StoreError("BUSY", `Recording ${id} kept changing while it was being read; try again`);
+    throw StreamPosition.busy(id);
   }
 
   private async posthogEventsOf(db: pg.Pool | Db, id: string): Promise<CaptureEvent[]> {
@@ -749,12 +826,7 @@ class PostgresRecordingStore implements RecordingStore {
       for (const [windowId, blocks] of windows) {
         const bySeq = new Map(blocks.map((b) => [b.seq, b]));
         const refs = blocks.map((b) => ({ seq: b.seq, windowId, firstTs: b.first_ts, lastTs: b.last_ts }));
-        let segment: RrwebEvent[] = [];
-        let json: string[] = [];
-        let size = 0;
-        const flush = () => {
-          if (segment.length === 0) return;
-          const block = encodeChunk(windowId, segment, "br", json);
+        const compacted = new CompactedBlocks(windowId, (block) => {
           parts.push(block.data);
           index.push([
             windowId,
@@ -766,22 +838,10 @@ class PostgresRecordingStore implements RecordingStore {
             offset + block.data.length,
           ]);
           offset += block.data.length;
-          segment = [];
-          json = [];
-          size = 0;
-        };
-        for await (const { event } of mergeChunksAsync(
-          refs,
-          (ref) => this.loadBlock(bySeq.get(ref.seq) as BlockRow, id),
-          null,
-        )) {
-          const text = JSON.stringify(event);
-          if (segment.length > 0 && size + text.length + 1 > COMPACT_SEGMENT_BYTES) flush();
-          segment.push(event);
-          json.push(text);
-          size += text.length + 1;
-        }
-        flush();
+        });
+        const load = (ref: ChunkRef) => this.loadBlock(bySeq.get(ref.seq) as BlockRow, id);
+        for await (const { event } of mergeChunksAsync(refs, load, null)) compacted.push(event);
+        compacted.end();
       }
       const bytes = Buffer.concat(parts);
       if (this.s3) await this.s3.put(key, bytes);
@@ -921,25 +981,9 @@ class PostgresRecordingStore implements RecordingStore {
     const last = rows.at(-1);
     if (!last) return;
     this.lastChangeSeq = last.seq;
-    const latest = new Map<string, StoreChange["type"]>();
-    for (const row of rows) {
-      const previous = latest.get(row.recording_id);
-      latest.delete(row.recording_id);
-      latest.set(row.recording_id, previous === "created" && row.kind === "updated" ? "created" : row.kind);
-    }
-    for (const [id, kind] of latest) {
+    for (const [id, kind] of collapseChanges(rows)) {
       const recording = kind === "deleted" ? null : await this.getRecording(id).catch(() => null);
-      const change: StoreChange =
-        recording === null
-          ? { type: "deleted", id, recording: null }
-          : { type: kind === "deleted" ? "updated" : kind, id, recording };
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(change);
-        } catch {
-          // A failing listener must not block the others.
-        }
-      }
+      announce(this.listeners, id, kind, recording);
     }
   }
 

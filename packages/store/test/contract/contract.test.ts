@@ -1,10 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  computeMetadata,
-  type CaptureEvent,
-  type RrwebEvent,
-  type SnapshotBatch,
-} from "@replay-devkit/codec";
+import { computeMetadata, type RrwebEvent } from "@replay-devkit/codec";
 import { capturedRrwebEvents } from "@replay-devkit/test-utils";
 import {
   RECORDING_SORTS,
@@ -13,39 +8,12 @@ import {
   type StoreChange,
   type StoreDescriptor,
 } from "../../src/index.js";
+import { batch, click, consoleError, meta, pageview, SESSION, WINDOW, WINDOW_2 } from "../events.js";
 import { DRIVERS, sqliteDriver, type Driver } from "./drivers.js";
 
 // The storage contract: every driver behind the seam (SQLite file, PostgreSQL, PostgreSQL + S3)
 // must pass these unchanged. Driver-specific facts (where bytes live) are in the files beside this.
 
-const SESSION = "01a202c2-74cd-7f89-946b-520763bdef30";
-const WINDOW = "01a202c2-74cd-7f89-946b-5208f7989094";
-const WINDOW_2 = "01a202c2-74cd-7f89-946b-5208f7989095";
-
-function click(timestamp: number, id = 1): RrwebEvent {
-  return { type: 3, timestamp, data: { source: 2, type: 2, id, x: 10, y: 20 } } as RrwebEvent;
-}
-function meta(timestamp: number, href: string): RrwebEvent {
-  return { type: 4, timestamp, data: { href, width: 1280, height: 800 } } as RrwebEvent;
-}
-function consoleError(timestamp: number): RrwebEvent {
-  return {
-    type: 6,
-    timestamp,
-    data: { plugin: "rrweb/console@1", payload: { level: "error", trace: [], payload: ['"boom"'] } },
-  } as RrwebEvent;
-}
-function batch(events: RrwebEvent[], extra: Partial<SnapshotBatch> = {}): SnapshotBatch {
-  return { sessionId: SESSION, windowId: WINDOW, distinctId: "user-1", events, ...extra };
-}
-function pageview(uuid: string, timestamp: string, session = SESSION): CaptureEvent {
-  return {
-    event: "$pageview",
-    uuid,
-    timestamp,
-    properties: { $session_id: session, distinct_id: "user-1", $current_url: "https://shop.test/cart" },
-  };
-}
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const item of iterable) out.push(item);

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { RrwebEvent, SnapshotBatch } from "@replay-devkit/codec";
+import type { RrwebEvent } from "@replay-devkit/codec";
 import { S3Client, s3ConfigFromEnv } from "@replay-devkit/s3";
 import { createDatabase, startS3Server, tempDir, type TestS3Server } from "@replay-devkit/test-utils";
 import { decodeChunk } from "../../src/chunks.js";
@@ -14,21 +14,13 @@ import {
   S3BlockStore,
   StoreError,
 } from "../../src/index.js";
+import { batch, click, SESSION } from "../events.js";
 import "./drivers.js";
 
 // Where the PostgreSQL and S3 drivers keep things, which the contract cannot see: migrations under
 // a lock, ids as text, blocks in the bucket after compaction and close, the same block bytes in
 // SQLite and S3, and clear errors that carry no secret.
 
-const SESSION = "01a202c2-74cd-7f89-946b-520763bdef30";
-const WINDOW = "01a202c2-74cd-7f89-946b-5208f7989094";
-
-function click(timestamp: number, id = 1): RrwebEvent {
-  return { type: 3, timestamp, data: { source: 2, type: 2, id, x: 10, y: 20 } } as RrwebEvent;
-}
-function batch(events: RrwebEvent[], extra: Partial<SnapshotBatch> = {}): SnapshotBatch {
-  return { sessionId: SESSION, windowId: WINDOW, distinctId: "user-1", events, ...extra };
-}
 async function keys(s3: S3Client, prefix: string): Promise<string[]> {
   const out: string[] = [];
   for await (const object of s3.list(prefix)) out.push(object.key);
