@@ -5,10 +5,10 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { RECORDING_SORTS, type RecordingSort, type RecordingSummary } from "@replay-devkit/store";
+import { EXPORT_FORMATS, SCRUB_MODES } from "@replay-devkit/api";
 import * as z from "zod";
 import { cliVersion } from "./assets.js";
 import type { CommandContext } from "./command.js";
-import { exportData } from "./commands/export.js";
 import { fixtureText } from "./commands/fixture.js";
 import { queryRecordings } from "./commands/list.js";
 import { scanLoaded } from "./commands/scan.js";
@@ -18,7 +18,8 @@ import { limitEntries } from "./timeline.js";
 import { databasePath, resolveDataDir } from "./env.js";
 import { CliError, formatError, toCliError } from "./errors.js";
 import { resolveInsideCwd } from "./paths.js";
-import { EXPORT_FORMATS, loadStored, prepareForExport, writeOutput } from "./shared.js";
+import { exportStored } from "./exporting.js";
+import { loadStored, prepareForExport, writeOutput } from "./shared.js";
 
 /** One JSON-RPC line larger than this is refused; no tool input comes near it. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -338,23 +339,46 @@ export function createMcpServer(ctx: CommandContext, data: string | undefined): 
       title: "Export a recording",
       description:
         "Export a recording, scrubbed of secrets and personal data, to a file inside the server's working " +
-        "directory. Formats: posthog (PostHog Export-to-JSON), rrweb (JSON array of the first window's " +
-        "events), bundle (replay-devkit zip with a redaction log), har (HAR 1.2 of the network requests).",
+        "directory. Formats: posthog (PostHog Export-to-JSON), rrweb (JSON array of one window's events: " +
+        "`window`, default the first), bundle (replay-devkit zip with a redaction log), har (HAR 1.2 of the " +
+        "network requests). The bytes are those of `replay-devkit export` and the server's export route.",
       inputSchema: {
         id: ID,
         format: z.enum(EXPORT_FORMATS).describe("posthog, rrweb, bundle or har"),
         path: PATH,
+        window: z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .describe("rrweb: the window id to export (default: the first)"),
+        scrub: z
+          .enum(SCRUB_MODES)
+          .optional()
+          .describe("scrubbed (default) or raw; raw writes secrets and personal data as recorded"),
       },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
       guarded(ctx, async () => {
         const full = resolveInsideCwd(ctx.cwd, args.path);
-        const stored = await loadStored(ctx, data, args.id);
-        const { data: bytes, binary, summary } = await exportData(stored, args.format, true);
+        const scrub = args.scrub ?? "scrubbed";
+        const {
+          data: bytes,
+          binary,
+          summary,
+        } = await exportStored(ctx, data, args.id, {
+          format: args.format,
+          scrub,
+          ...(args.window === undefined ? {} : { window: args.window }),
+        });
         const written = await writeFile(ctx, full, bytes, binary);
         const size = typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.byteLength;
-        return text(`Wrote ${written} (${size} bytes, ${args.format}).${summary ? `\n${summary}` : ""}`);
+        const warning =
+          scrub === "raw" ? "\nwarning: exported without scrubbing; the file may contain secrets." : "";
+        return text(
+          `Wrote ${written} (${size} bytes, ${args.format}).${summary ? `\n${summary}` : ""}${warning}`,
+        );
       }),
   );
 

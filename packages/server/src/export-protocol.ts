@@ -2,7 +2,8 @@
 // receive: a worker built from another version of this file must fail loudly, not misrender.
 import type { HttpErrorCode } from "./errors.js";
 import { HTTP_STATUS } from "./errors.js";
-import { EXPORT_FORMATS, type RenderJob } from "./export.js";
+import { EXPORT_FORMATS, SCRUB_MODES } from "@replay-devkit/export";
+import type { RenderJob } from "./export.js";
 
 export interface WorkerData {
   /** The SQLite file the worker opens read-only. */
@@ -50,7 +51,7 @@ function isRenderJob(value: unknown): value is RenderJob {
   return (
     value.kind === "export" &&
     (EXPORT_FORMATS as readonly unknown[]).includes(value.format) &&
-    typeof value.scrub === "boolean" &&
+    (SCRUB_MODES as readonly unknown[]).includes(value.scrub) &&
     typeof value.version === "string" &&
     (value.window === undefined || typeof value.window === "string")
   );

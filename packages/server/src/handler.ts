@@ -1,3 +1,4 @@
+import { API_HEADERS } from "@replay-devkit/api";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Store } from "@replay-devkit/store";
 import type { ResolvedOptions, Route, RouteContext, ServerState } from "./context.js";
@@ -13,6 +14,7 @@ import {
 } from "./access.js";
 import { allowedHostsFromEnv, allowedOriginsFromEnv, captureDirFromEnv } from "./env.js";
 import { HttpError, toHttpError } from "./errors.js";
+import { ServerStartError } from "./start-errors.js";
 import {
   DEFAULT_SERVER_LIMITS,
   corsHeaders,
@@ -167,18 +169,21 @@ function parseTarget(raw: string): { pathname: string; query: URLSearchParams; s
 
 function resolveOptions(options: HandlerOptions): ResolvedOptions {
   if (!options || typeof options.store?.ingestSnapshots !== "function") {
-    throw new HttpError(
+    throw new ServerStartError(
       "INVALID_OPTIONS",
       "createHandler needs a store from @replay-devkit/store's openStore().",
     );
   }
   if (typeof options.version !== "string" || options.version === "") {
-    throw new HttpError("INVALID_OPTIONS", "createHandler needs a version string (reported by /health).");
+    throw new ServerStartError(
+      "INVALID_OPTIONS",
+      "createHandler needs a version string (reported by /health).",
+    );
   }
   const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   for (const [key, value] of Object.entries(limits)) {
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-      throw new HttpError("INVALID_OPTIONS", `limits.${key} must be a positive number of bytes.`);
+      throw new ServerStartError("INVALID_OPTIONS", `limits.${key} must be a positive number of bytes.`);
     }
   }
   return {
@@ -247,7 +252,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
   }
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader("x-replay-devkit", resolved.version);
+    res.setHeader(API_HEADERS.version, resolved.version);
     let observed: { route: string; pathname: string; query: URLSearchParams } | null = null;
     try {
       const method = (req.method ?? "GET").toUpperCase();
@@ -376,7 +381,7 @@ function createExportPool(resolved: ResolvedOptions, options: ExportWorkerOption
   const idleMs = options.idleMs ?? 30_000;
   const check = (name: string, value: number, min: number, max: number) => {
     if (!Number.isInteger(value) || value < min || value > max)
-      throw new HttpError(
+      throw new ServerStartError(
         "INVALID_OPTIONS",
         `exportWorkers.${name} must be an integer from ${min} to ${max}, got ${String(value)}.`,
       );
@@ -389,7 +394,7 @@ function createExportPool(resolved: ResolvedOptions, options: ExportWorkerOption
   try {
     entry = findWorkerEntry(options.entry);
   } catch (error) {
-    throw new HttpError(
+    throw new ServerStartError(
       "INVALID_OPTIONS",
       `exportWorkers.entry is not a usable file path or URL: ${String(error)}`,
       {
@@ -417,7 +422,7 @@ function createDoctor(resolved: ResolvedOptions, options: HandlerOptions): Docto
   const doctorOptions = options.doctor ?? {};
   const check = (name: string, value: number | undefined, min: number, max: number) => {
     if (value !== undefined && (!Number.isInteger(value) || value < min || value > max))
-      throw new HttpError(
+      throw new ServerStartError(
         "INVALID_OPTIONS",
         `doctor.${name} must be an integer from ${min} to ${max}, got ${String(value)}.`,
       );
@@ -425,7 +430,7 @@ function createDoctor(resolved: ResolvedOptions, options: HandlerOptions): Docto
   check("maxClients", doctorOptions.maxClients, 1, 10_000);
   check("recordingGraceMs", doctorOptions.recordingGraceMs, 1, 24 * 3_600_000);
   if (options.onDiagnostic !== undefined && typeof options.onDiagnostic !== "function")
-    throw new HttpError("INVALID_OPTIONS", "onDiagnostic must be a function.");
+    throw new ServerStartError("INVALID_OPTIONS", "onDiagnostic must be a function.");
   const recording = resolved.remote.config.sessionRecording as Record<string, unknown> | false;
   const sampleRate = recording === false ? null : Number(recording.sampleRate ?? Number.NaN);
   const minimum = recording === false ? null : recording.minimumDurationMilliseconds;

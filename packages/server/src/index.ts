@@ -5,6 +5,8 @@ export { listen } from "./listen.js";
 export type { ListenOptions, Listening } from "./listen.js";
 export { HttpError, HTTP_STATUS, isHttpError, toHttpError } from "./errors.js";
 export type { HttpErrorCode } from "./errors.js";
+export { ServerStartError, isServerStartError } from "./start-errors.js";
+export type { ServerStartErrorCode } from "./start-errors.js";
 export { DEFAULT_SERVER_LIMITS } from "./http.js";
 export type { ServerLimits } from "./http.js";
 export type { RecordingConfig, UrlTrigger } from "./remote-config.js";

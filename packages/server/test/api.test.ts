@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { packEvent, type RrwebEvent } from "@replay-devkit/codec";
 import { openStore } from "@replay-devkit/store";
 import { tempDir } from "@replay-devkit/test-utils";
-import { createHandler, listen, HttpError } from "../src/index.js";
+import { createHandler, listen, ServerStartError } from "../src/index.js";
 import { POSTHOG_JS_DIST, getJson, raw, startServer, type TestServer } from "./helpers.js";
 
 const servers: TestServer[] = [];
@@ -600,7 +600,7 @@ describe("listen", () => {
     const other = await listen(handler, { port: 0, handleSignals: false });
     await expect(listen(handler, { port: other.port, handleSignals: false })).rejects.toSatisfy(
       (e: unknown) =>
-        e instanceof HttpError && e.code === "PORT_IN_USE" && e.message.includes(String(other.port)),
+        e instanceof ServerStartError && e.code === "PORT_IN_USE" && e.message.includes(String(other.port)),
     );
     await other.close();
 

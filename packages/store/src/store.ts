@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import {
+  RECORDING_SORT_FIELDS,
+  type RecordingSort,
+  type RecordingSortField,
+  type RecordingSummary,
+} from "@replay-devkit/api";
+import {
   MetadataAccumulator,
   type CaptureEvent,
   type MetadataState,
@@ -38,37 +44,9 @@ export interface StoreOptions {
   migrations?: readonly Migration[];
 }
 
-/** The JSON API's recording object: PostHog-style metadata plus where it came from. */
-export interface RecordingSummary extends SessionMetadata {
-  /** `capture` (posthog-js), `rrweb` (plain rrweb ingest) or the imported file's format. */
-  source: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** Fields of {@link RecordingSummary} the list can be ordered by, across all pages. */
-export const RECORDING_SORT_FIELDS = [
-  "startTime",
-  "durationMs",
-  "activeMs",
-  "firstUrl",
-  "distinctId",
-  "clickCount",
-  "keypressCount",
-  "consoleErrorCount",
-  "sizeBytes",
-  "updatedAt",
-] as const;
-
-export type RecordingSortField = (typeof RECORDING_SORT_FIELDS)[number];
-
-/**
- * The list's order: `<field>:asc` or `<field>:desc` for any {@link RecordingSortField}, or one of
- * the named orders (`newest` = `startTime:desc`, `oldest` = `startTime:asc`, `longest` =
- * `durationMs:desc`, `shortest` = `durationMs:asc`, `updated` = `updatedAt:desc`).
- */
-export type RecordingSort =
-  "newest" | "oldest" | "longest" | "shortest" | "updated" | `${RecordingSortField}:${"asc" | "desc"}`;
+// The JSON API's recording object and the sort names are the API contract's (@replay-devkit/api);
+// this file stores the one and implements the others in SQL.
+export { RECORDING_SORT_FIELDS, type RecordingSort, type RecordingSortField, type RecordingSummary };
 
 // SQL sort keys. Fields with their own column use it; the rest are read from the metadata JSON.
 // Only start_ms is indexed: an index per field would be rewritten by every ingest batch, while an

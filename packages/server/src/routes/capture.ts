@@ -1,3 +1,4 @@
+import { API_HEADERS } from "@replay-devkit/api";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -67,7 +68,7 @@ export async function capture(ctx: RouteContext): Promise<void> {
   }
   if (split.rejected.length > 0) {
     ctx.state.rejectedEvents += split.rejected.length;
-    ctx.res.setHeader("x-replay-devkit-rejected", String(split.rejected.length));
+    ctx.res.setHeader(API_HEADERS.rejected, String(split.rejected.length));
     const first = split.rejected[0] as { index: number; error: CodecError };
     options.log(
       `replay-devkit: ${ctx.pathname}: stored ${decoded.events.length - split.rejected.length} events, dropped ${split.rejected.length} unreadable $snapshot event(s); first: events[${first.index}]: ${first.error.message}`,

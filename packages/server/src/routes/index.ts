@@ -1,3 +1,4 @@
+import { API_ROUTES } from "@replay-devkit/api";
 import type { Route } from "../context.js";
 import { capture } from "./capture.js";
 import { doctor } from "./doctor.js";
@@ -54,29 +55,29 @@ export const ROUTES: readonly Route[] = [
   },
   { name: "posthog-static", method: "GET", path: "/static/*rest", handler: posthogStatic, open: true },
   // replay-devkit
-  { name: "health", method: "GET", path: "/health", handler: health, open: true },
-  { name: "rrweb-ingest", method: "POST", path: "/api/rrweb/:sessionId", handler: rrwebIngest, open: true },
-  { name: "rrweb-ingest", method: "POST", path: "/api/rrweb", handler: rrwebIngest, open: true },
-  { name: "import", method: "POST", path: "/api/import", handler: importFile },
-  { name: "stream", method: "GET", path: "/api/stream", handler: stream },
-  { name: "recordings", method: "GET", path: "/api/recordings", handler: listRecordings },
-  { name: "recording", method: "GET", path: "/api/recordings/:id", handler: getRecording },
-  { name: "recording-delete", method: "DELETE", path: "/api/recordings/:id", handler: deleteRecording },
-  { name: "events", method: "GET", path: "/api/recordings/:id/events", handler: recordingEvents },
+  { name: "health", method: "GET", path: API_ROUTES.health, handler: health, open: true },
+  { name: "rrweb-ingest", method: "POST", path: API_ROUTES.rrwebSession, handler: rrwebIngest, open: true },
+  { name: "rrweb-ingest", method: "POST", path: API_ROUTES.rrweb, handler: rrwebIngest, open: true },
+  { name: "import", method: "POST", path: API_ROUTES.import, handler: importFile },
+  { name: "stream", method: "GET", path: API_ROUTES.stream, handler: stream },
+  { name: "recordings", method: "GET", path: API_ROUTES.recordings, handler: listRecordings },
+  { name: "recording", method: "GET", path: API_ROUTES.recording, handler: getRecording },
+  { name: "recording-delete", method: "DELETE", path: API_ROUTES.recording, handler: deleteRecording },
+  { name: "events", method: "GET", path: API_ROUTES.events, handler: recordingEvents },
   {
     name: "events-ndjson",
     method: "GET",
-    path: "/api/recordings/:id/events.ndjson",
+    path: API_ROUTES.eventsNdjson,
     handler: recordingEventsNdjson,
   },
   {
     name: "posthog-events",
     method: "GET",
-    path: "/api/recordings/:id/posthog-events",
+    path: API_ROUTES.posthogEvents,
     handler: recordingPosthogEvents,
   },
-  { name: "logs", method: "GET", path: "/api/recordings/:id/logs", handler: recordingLogs },
-  { name: "export", method: "GET", path: "/api/recordings/:id/export", handler: exportRecording },
-  { name: "findings", method: "GET", path: "/api/recordings/:id/findings", handler: findings },
-  { name: "doctor", method: "GET", path: "/api/doctor", handler: doctor },
+  { name: "logs", method: "GET", path: API_ROUTES.logs, handler: recordingLogs },
+  { name: "export", method: "GET", path: API_ROUTES.export, handler: exportRecording },
+  { name: "findings", method: "GET", path: API_ROUTES.findings, handler: findings },
+  { name: "doctor", method: "GET", path: API_ROUTES.doctor, handler: doctor },
 ];
