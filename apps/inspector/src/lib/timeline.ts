@@ -3,6 +3,9 @@
 // console and network plugins is the codec's job (the same extraction the CLI, HAR export and
 // testing package use); this file only turns its entries into what the panes show.
 import {
+  EventType,
+  IncrementalSource,
+  MouseInteractions,
   windowConsoleEntries,
   windowNetworkEntries,
   type ConsoleEntry,
@@ -10,31 +13,19 @@ import {
 } from "@replay-devkit/codec";
 import type { PosthogEvent, RrwebEvent } from "./api";
 
-export const EventType = {
-  DomContentLoaded: 0,
-  Load: 1,
-  FullSnapshot: 2,
-  IncrementalSnapshot: 3,
-  Meta: 4,
-  Custom: 5,
-  Plugin: 6,
-} as const;
+export { EventType, IncrementalSource };
 
-export const IncrementalSource = {
-  Mutation: 0,
-  MouseMove: 1,
-  MouseInteraction: 2,
-  Scroll: 3,
-  ViewportResize: 4,
-  Input: 5,
-  TouchMove: 6,
-  MediaInteraction: 7,
-  Drag: 12,
-} as const;
-
-const MOUSE_CLICK = 2;
-const MOUSE_DBLCLICK = 4;
-const ACTIVE_SOURCES = new Set<number>([1, 2, 3, 4, 5, 6, 7, 12]);
+/** What counts as the user being active (rrweb's own definition of user interaction). */
+const ACTIVE_SOURCES = new Set<number>([
+  IncrementalSource.MouseMove,
+  IncrementalSource.MouseInteraction,
+  IncrementalSource.Scroll,
+  IncrementalSource.ViewportResize,
+  IncrementalSource.Input,
+  IncrementalSource.TouchMove,
+  IncrementalSource.MediaInteraction,
+  IncrementalSource.Drag,
+]);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -168,12 +159,12 @@ export function markers(
       const { source, type } = event.data;
       if (
         source === IncrementalSource.MouseInteraction &&
-        (type === MOUSE_CLICK || type === MOUSE_DBLCLICK)
+        (type === MouseInteractions.Click || type === MouseInteractions.DblClick)
       ) {
         out.push({
           kind: "click",
           timestamp: event.timestamp,
-          label: type === MOUSE_DBLCLICK ? "double click" : "click",
+          label: type === MouseInteractions.DblClick ? "double click" : "click",
         });
       }
     } else if (event.type === EventType.Meta && isObject(event.data)) {
