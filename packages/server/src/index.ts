@@ -1,5 +1,6 @@
 export { createHandler } from "./handler.js";
-export type { ExportWorkerOptions, HandlerOptions, ReplayDevkitHandler } from "./handler.js";
+export type { ReplayDevkitHandler } from "./handler.js";
+export type { ExportWorkerOptions, HandlerOptions } from "./handler-options.js";
 export type { ExportPoolStats } from "./export-pool.js";
 export { listen } from "./listen.js";
 export type { ListenOptions, Listening } from "./listen.js";

@@ -9,7 +9,11 @@ import type { PlayerController } from "../lib/player";
 import { formatBytes, formatDuration } from "../lib/timeline";
 import { CopyButton } from "./CopyButton";
 import { DomPane } from "./DomPane";
-import { ConsolePane, EventsPane, FindingsPane, NetworkPane, ServerLogsPane } from "./Panes";
+import { ConsolePane } from "./panes/ConsolePane";
+import { EventsPane } from "./panes/EventsPane";
+import { FindingsPane } from "./panes/FindingsPane";
+import { NetworkPane } from "./panes/NetworkPane";
+import { ServerLogsPane } from "./panes/ServerLogsPane";
 import type { HighlightBox } from "./Player";
 import { Player, usePlayerState } from "./Player";
 
