@@ -5,7 +5,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { RECORDING_SORTS, type RecordingSort, type RecordingSummary } from "@replay-devkit/store";
-import { EXPORT_FORMATS, SCRUB_MODES } from "@replay-devkit/api";
+import { EXPORT_FORMATS } from "@replay-devkit/api";
 import * as z from "zod";
 import { cliVersion } from "./assets.js";
 import type { CommandContext } from "./command.js";
@@ -352,33 +352,25 @@ export function createMcpServer(ctx: CommandContext, data: string | undefined): 
           .max(200)
           .optional()
           .describe("rrweb: the window id to export (default: the first)"),
-        scrub: z
-          .enum(SCRUB_MODES)
-          .optional()
-          .describe("scrubbed (default) or raw; raw writes secrets and personal data as recorded"),
       },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     (args) =>
       guarded(ctx, async () => {
         const full = resolveInsideCwd(ctx.cwd, args.path);
-        const scrub = args.scrub ?? "scrubbed";
+        // Always scrubbed: an agent gets no raw export (README: no unscrubbed option over MCP).
         const {
           data: bytes,
           binary,
           summary,
         } = await exportStored(ctx, data, args.id, {
           format: args.format,
-          scrub,
+          scrub: "scrubbed",
           ...(args.window === undefined ? {} : { window: args.window }),
         });
         const written = await writeFile(ctx, full, bytes, binary);
         const size = typeof bytes === "string" ? Buffer.byteLength(bytes) : bytes.byteLength;
-        const warning =
-          scrub === "raw" ? "\nwarning: exported without scrubbing; the file may contain secrets." : "";
-        return text(
-          `Wrote ${written} (${size} bytes, ${args.format}).${summary ? `\n${summary}` : ""}${warning}`,
-        );
+        return text(`Wrote ${written} (${size} bytes, ${args.format}).${summary ? `\n${summary}` : ""}`);
       }),
   );
 
