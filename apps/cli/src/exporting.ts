@@ -3,7 +3,7 @@ import type { ExportRequest, ExportSource } from "@replay-devkit/export";
 import { cliVersion } from "./assets.js";
 import type { CommandContext } from "./command.js";
 import { toCliError } from "./errors.js";
-import { notFound, openDataStore } from "./shared.js";
+import { notFound, readStored } from "./shared.js";
 
 /** What the CLI writes for one export, and the redaction line it prints beside it. */
 export interface CliExport {
@@ -19,17 +19,11 @@ export async function loadExportSource(
   dataFlag: string | undefined,
   id: string,
 ): Promise<ExportSource> {
-  const store = await openDataStore(ctx, dataFlag, "read");
-  if (!store) throw notFound(id);
-  try {
+  return readStored(ctx, dataFlag, id, (store) => {
     const summary = store.getRecording(id);
     if (!summary) throw notFound(id);
     return { recording: store.loadRecording(id), updatedAt: summary.updatedAt };
-  } catch (error) {
-    throw toCliError(error);
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /**

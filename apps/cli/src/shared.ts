@@ -46,22 +46,37 @@ export function notFound(id: string): CliError {
   });
 }
 
+/**
+ * Runs `read` against the data directory's database and closes it again; NOT_FOUND for `id` when
+ * there is no database yet. Store errors come back as CLI errors.
+ */
+export async function readStored<T>(
+  ctx: CommandContext,
+  dataFlag: string | undefined,
+  id: string,
+  read: (store: Store) => T,
+): Promise<T> {
+  const store = await openDataStore(ctx, dataFlag, "read");
+  if (!store) throw notFound(id);
+  try {
+    return read(store);
+  } catch (error) {
+    throw toCliError(error);
+  } finally {
+    store.close();
+  }
+}
+
 /** Loads a stored recording or throws NOT_FOUND. */
 export async function loadStored(
   ctx: CommandContext,
   dataFlag: string | undefined,
   id: string,
 ): Promise<Recording> {
-  const store = await openDataStore(ctx, dataFlag, "read");
-  if (!store) throw notFound(id);
-  try {
+  return readStored(ctx, dataFlag, id, (store) => {
     if (!store.getRecording(id)) throw notFound(id);
     return store.loadRecording(id);
-  } catch (error) {
-    throw toCliError(error);
-  } finally {
-    store.close();
-  }
+  });
 }
 
 /** Read size per step: big enough that syscalls cost nothing, small enough for a live byte count. */

@@ -8,15 +8,6 @@ import { botMarker, browserName, hostOf } from "./user-agent.js";
 
 export type { DoctorContext } from "./doctor-state.js";
 
-export type {
-  DiagnosticCode,
-  DiagnosticFinding,
-  DiagnosticSeverity,
-  DoctorClient,
-  DoctorClientInfo,
-  DoctorReport,
-} from "@replay-devkit/api";
-
 /** What `onDiagnostic` receives: a finding that just appeared for a client. */
 export interface Diagnostic {
   client: DoctorClientInfo;

@@ -15,13 +15,5 @@ export { ROUTES } from "./routes/index.js";
 export type { Route, RouteContext, RouteHandler } from "./context.js";
 export { DEFAULT_ALLOWED_ORIGINS } from "./access.js";
 export { BOT_UA_MARKERS, botMarker, browserName } from "./user-agent.js";
-export type {
-  Diagnostic,
-  DiagnosticCode,
-  DiagnosticFinding,
-  DiagnosticSeverity,
-  DoctorClient,
-  DoctorClientInfo,
-  DoctorOptions,
-  DoctorReport,
-} from "./doctor.js";
+export type { Diagnostic, DoctorOptions } from "./doctor.js";
+// The doctor's report types (DoctorReport, DiagnosticFinding, …) are API contract: @replay-devkit/api.
