@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CodecError } from "@replay-devkit/codec";
+import { ExportError } from "@replay-devkit/export";
+import { ServerStartError } from "@replay-devkit/server";
 import { StoreError } from "@replay-devkit/store";
 import { CliError, EXIT, formatError, toCliError } from "./errors.js";
 
@@ -25,6 +27,23 @@ describe("toCliError", () => {
     const db = toCliError(new StoreError("NOT_A_DATABASE", "not sqlite"));
     expect(db.code).toBe("REPLAY_DEVKIT_DATABASE");
     expect(db.exitCode).toBe(EXIT.FAILURE);
+  });
+
+  it("maps export errors: an unknown window → not found (3), a bad request → usage (2)", () => {
+    const window = toCliError(
+      new ExportError("UNKNOWN_WINDOW", 'Recording r has no window "w"; it has a, b.'),
+    );
+    expect(window.code).toBe("REPLAY_DEVKIT_NOT_FOUND");
+    expect(window.message).toBe('Recording r has no window "w"; it has a, b.');
+    expect(toCliError(new ExportError("INVALID_REQUEST", "bad")).exitCode).toBe(EXIT.USAGE);
+  });
+
+  it("maps server start-up errors: a taken port → 5, a failed bind → I/O, bad options → usage", () => {
+    const port = toCliError(new ServerStartError("PORT_IN_USE", "Port 8010 on 127.0.0.1 is already in use."));
+    expect(port.code).toBe("REPLAY_DEVKIT_PORT_IN_USE");
+    expect(port.exitCode).toBe(EXIT.PORT_IN_USE);
+    expect(toCliError(new ServerStartError("LISTEN_FAILED", "EADDRNOTAVAIL")).code).toBe("REPLAY_DEVKIT_IO");
+    expect(toCliError(new ServerStartError("INVALID_OPTIONS", "port")).exitCode).toBe(EXIT.USAGE);
   });
 
   it("maps file system errors by errno code", () => {

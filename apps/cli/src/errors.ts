@@ -142,27 +142,42 @@ export function toCliError(error: unknown, context?: string): CliError {
       cause: error,
     });
   }
+  if (coded?.name === "ExportError") {
+    // UNKNOWN_WINDOW names the recording's windows itself; INVALID_REQUEST is a bad format or mode.
+    return coded.code === "UNKNOWN_WINDOW"
+      ? new CliError("REPLAY_DEVKIT_NOT_FOUND", `${prefix}${coded.message}`, { cause: error })
+      : new CliError("REPLAY_DEVKIT_USAGE", `${prefix}${coded.message}`, { cause: error });
+  }
   if (coded?.name === "PrivacyError") {
     return new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${prefix}${coded.message}`, { cause: error });
   }
-  if (coded?.name === "HttpError" && coded.code === "PORT_IN_USE") {
-    return new CliError("REPLAY_DEVKIT_PORT_IN_USE", `${prefix}${coded.message}`, {
-      hint: "Use --port to pick another port.",
-      cause: error,
-    });
-  }
-  if (coded?.name === "HttpError" && coded.code === "TOKEN_REQUIRED") {
-    return new CliError("REPLAY_DEVKIT_TOKEN_REQUIRED", `${prefix}${coded.message}`, { cause: error });
-  }
-  if (coded?.name === "HttpError" && coded.code === "INVALID_OPTIONS") {
-    return new CliError("REPLAY_DEVKIT_USAGE", `${prefix}${coded.message}`, { cause: error });
-  }
+  if (coded?.name === "ServerStartError") return fromServerStartError(coded, prefix, error);
   if (coded && /^E[A-Z]+$/.test(coded.code)) return fromSystemError(coded.code, coded.message, prefix, error);
   const message = error instanceof Error ? error.message : String(error);
   return new CliError("REPLAY_DEVKIT_INTERNAL", `${prefix}${message}`, {
     hint: "This is a bug in replay-devkit; rerun with --debug and report the stack trace.",
     cause: error,
   });
+}
+
+/** The server could not start: a taken port, a bind failure or options the CLI passed wrongly. */
+function fromServerStartError(coded: CodedError, prefix: string, cause: unknown): CliError {
+  switch (coded.code) {
+    case "PORT_IN_USE":
+      return new CliError("REPLAY_DEVKIT_PORT_IN_USE", `${prefix}${coded.message}`, {
+        hint: "Use --port to pick another port.",
+        cause,
+      });
+    case "TOKEN_REQUIRED":
+      return new CliError("REPLAY_DEVKIT_TOKEN_REQUIRED", `${prefix}${coded.message}`, { cause });
+    case "LISTEN_FAILED":
+      return new CliError("REPLAY_DEVKIT_IO", `${prefix}${coded.message}`, {
+        hint: "Check --host names an address of this machine, and --port is allowed for this user.",
+        cause,
+      });
+    default:
+      return new CliError("REPLAY_DEVKIT_USAGE", `${prefix}${coded.message}`, { cause });
+  }
 }
 
 function fromSystemError(code: string, message: string, prefix: string, cause: unknown): CliError {

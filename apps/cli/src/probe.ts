@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { API_ROUTES, type HealthResponse } from "@replay-devkit/api";
 
 export type ProbeResult =
   | { kind: "replay-devkit"; version: string }
@@ -24,7 +25,7 @@ export function probeHealth(host: string, port: number, timeoutMs = 800): Promis
       resolve(result);
     };
     const req = request(
-      { host, port, path: "/health", method: "GET", headers: { accept: "application/json" } },
+      { host, port, path: API_ROUTES.health, method: "GET", headers: { accept: "application/json" } },
       (res) => {
         let body = "";
         res.setEncoding("utf8");
@@ -35,7 +36,7 @@ export function probeHealth(host: string, port: number, timeoutMs = 800): Promis
         });
         res.on("end", () => {
           try {
-            const doc = JSON.parse(body) as { name?: unknown; version?: unknown };
+            const doc = JSON.parse(body) as Partial<Record<keyof HealthResponse, unknown>>;
             if (res.statusCode === 200 && doc.name === "replay-devkit") {
               finish({
                 kind: "replay-devkit",

@@ -19,9 +19,6 @@ export const JSON_OPTION = { type: "boolean", description: "Print JSON on stdout
 /** Upper bound for one input file; the codec applies its own cap on decompressed size. */
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
 
-export const EXPORT_FORMATS = ["posthog", "rrweb", "bundle", "har"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
 /**
  * Opens the data directory's SQLite file. Read-only commands on a missing database get null instead
  * of an empty file being created as a side effect.
@@ -68,6 +65,18 @@ export async function withDataStore<T>(
   } finally {
     store.close();
   }
+}
+
+/** Runs `read` against the data directory's store; NOT_FOUND for `id` when there is no database yet. */
+export async function readStored<T>(
+  ctx: CommandContext,
+  dataFlag: string | undefined,
+  id: string,
+  read: (store: Store) => T,
+): Promise<T> {
+  const result = await withDataStore(ctx, dataFlag, "read", (store) => ({ value: read(store) }));
+  if (result === null) throw notFound(id);
+  return result.value;
 }
 
 /** Loads a stored recording or throws NOT_FOUND. */
@@ -214,31 +223,14 @@ export async function prepareForExport(
   summary: string | null;
 }> {
   if (!scrub) return { recording: rec, redactions: [], summary: null };
-  const { scrubRecording, summarizeRedactions } = await import("@replay-devkit/privacy");
+  const [{ applyScrubMode }, { summarizeRedactions }] = await Promise.all([
+    import("@replay-devkit/export"),
+    import("@replay-devkit/privacy"),
+  ]);
   try {
-    const { recording, redactions } = scrubRecording(rec);
+    const { recording, redactions } = applyScrubMode(rec, "scrubbed");
     return { recording, redactions, summary: summarizeRedactions(redactions) };
   } catch (error) {
     throw toCliError(error, "scrubbing failed");
-  }
-}
-
-/** Encodes a recording in one of the export formats. */
-export async function encodeRecording(
-  rec: Recording,
-  format: ExportFormat,
-  redactions: RedactionEntry[],
-  producer: string,
-): Promise<{ data: string | Uint8Array; binary: boolean }> {
-  const codec = await import("@replay-devkit/codec");
-  switch (format) {
-    case "posthog":
-      return { data: codec.writePosthogExport(rec), binary: false };
-    case "rrweb":
-      return { data: codec.writeRrwebJson(rec), binary: false };
-    case "har":
-      return { data: `${JSON.stringify(codec.toHar(rec), null, 2)}\n`, binary: false };
-    case "bundle":
-      return { data: await codec.writeBundle(rec, { producer, redactions }), binary: true };
   }
 }

@@ -9,6 +9,7 @@ import {
   splitCaptureEvents,
   writeBundle,
   type CaptureEvent,
+  type Recording,
   type SnapshotBatch,
 } from "@replay-devkit/codec";
 import { capturedBody, capturedRequests } from "@replay-devkit/test-utils";
@@ -148,19 +149,13 @@ export async function waitForHealth(
   throw new Error(`no /health answer from ${url}: ${String(last)}`);
 }
 
-/**
- * The session the real posthog-js 1.449.2 recorded (run A of the shared captures), saved as a bundle
- * so its PostHog events come along, and imported with the CLI into `env`'s data directory.
- */
-export async function importCapturedSession(
-  dir: string,
-  env: Record<string, string>,
-): Promise<{ id: string; bundle: string }> {
+/** The recording the real posthog-js 1.449.2 made in one run of the shared captures (A or B). */
+export function capturedRecording(run: "A" | "B"): Recording {
   const snapshots: SnapshotBatch[] = [];
   const others: CaptureEvent[] = [];
   for (const request of capturedRequests()) {
     if (
-      request.run !== "A" ||
+      request.run !== run ||
       request.method !== "POST" ||
       !["/s/", "/e/", "/i/v0/e/"].includes(request.path)
     )
@@ -176,10 +171,31 @@ export async function importCapturedSession(
     others.push(...split.others);
   }
   const [recording] = groupRecordings(snapshots, others);
-  if (!recording) throw new Error("the capture fixtures hold no recording");
+  if (!recording) throw new Error(`the capture fixtures hold no recording for run ${run}`);
+  return recording;
+}
+
+/** Saves `recording` as a bundle (so its PostHog events come along) and imports it with the CLI into `env`'s data directory. */
+export async function importRecordingWithCli(
+  recording: Recording,
+  file: string,
+  env: Record<string, string>,
+): Promise<void> {
+  writeFileSync(file, await writeBundle(recording, { producer: "test", redactions: [] }));
+  const imported = await runCli(["import", file], { env });
+  if (imported.code !== 0) throw new Error(`importing ${file} failed: ${imported.stderr}`);
+}
+
+/**
+ * The session the real posthog-js 1.449.2 recorded (run A of the shared captures), saved as a bundle
+ * so its PostHog events come along, and imported with the CLI into `env`'s data directory.
+ */
+export async function importCapturedSession(
+  dir: string,
+  env: Record<string, string>,
+): Promise<{ id: string; bundle: string }> {
+  const recording = capturedRecording("A");
   const bundle = join(dir, "session-a.zip");
-  writeFileSync(bundle, await writeBundle(recording, { producer: "test", redactions: [] }));
-  const imported = await runCli(["import", bundle], { env });
-  if (imported.code !== 0) throw new Error(`importing the captured session failed: ${imported.stderr}`);
+  await importRecordingWithCli(recording, bundle, env);
   return { id: recording.sessionId, bundle };
 }

@@ -1,13 +1,12 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { readRecordingFile } from "@replay-devkit/codec";
 import { tempDir, type TempDir } from "@replay-devkit/test-utils";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, runCli, assertBuilt, importCapturedSession } from "./helpers.js";
+import { connectMcp, textOf } from "./mcp-client.js";
 
 // Drives `replay-devkit mcp` as an MCP client would (the SDK's own client over stdio) against a
 // data directory holding the session the real posthog-js 1.449.2 recorded (run A of the captures).
@@ -23,18 +22,13 @@ const TOOLS = [
   "export_recording",
 ];
 
-function textOf(result: Awaited<ReturnType<Client["callTool"]>>): string {
-  const content = (result as CallToolResult).content;
-  return content.map((c) => (c.type === "text" ? c.text : "")).join("");
-}
-
 describe("replay-devkit mcp (built CLI over stdio)", () => {
   let dir: TempDir;
   let work: string;
   let env: Record<string, string>;
   let id: string;
   let client: Client;
-  let stderr = "";
+  let stderr: () => string;
 
   beforeAll(async () => {
     dir = tempDir("replay-devkit-cli-mcp-");
@@ -42,20 +36,7 @@ describe("replay-devkit mcp (built CLI over stdio)", () => {
     mkdirSync(work);
     env = { REPLAY_DEVKIT_DATA: join(dir.path, "data") };
     ({ id } = await importCapturedSession(dir.path, env));
-
-    const inherited = Object.fromEntries(
-      Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-    );
-    const transport = new StdioClientTransport({
-      command: process.execPath,
-      args: [BIN, "mcp"],
-      cwd: work,
-      env: { ...inherited, ...env },
-      stderr: "pipe",
-    });
-    transport.stderr?.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-    client = new Client({ name: "replay-devkit-test", version: "1.0.0" });
-    await client.connect(transport);
+    ({ client, stderr } = await connectMcp(work, env));
   });
 
   afterAll(async () => {
@@ -309,7 +290,7 @@ describe("replay-devkit mcp (built CLI over stdio)", () => {
     const again = await client.callTool({ name: "list_recordings", arguments: { limit: 1 } });
     expect(again.isError).toBeFalsy();
     // Only protocol on stdout: the client would have failed on anything else; logs went to stderr.
-    expect(stderr).toContain("replay-devkit mcp: serving");
+    expect(stderr()).toContain("replay-devkit mcp: serving");
   });
 });
 
@@ -416,7 +397,7 @@ describe("replay-devkit mcp scrubbing", () => {
     );
     const work = join(dir.path, "project");
     mkdirSync(work);
-    const client = new Client({ name: "replay-devkit-test", version: "1.0.0" });
+    let client: Client | undefined;
     try {
       const imported = await runCli(["import", file], { env });
       expect(imported.code, imported.stderr).toBe(0);
@@ -425,18 +406,7 @@ describe("replay-devkit mcp scrubbing", () => {
       const { recordings } = JSON.parse(raw.stdout) as { recordings: { id: string }[] };
       const id = recordings[0]!.id;
 
-      const inherited = Object.fromEntries(
-        Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined),
-      );
-      await client.connect(
-        new StdioClientTransport({
-          command: process.execPath,
-          args: [BIN, "mcp"],
-          cwd: work,
-          env: { ...inherited, ...env },
-          stderr: "pipe",
-        }),
-      );
+      ({ client } = await connectMcp(work, env));
       const outputs = [
         textOf(await client.callTool({ name: "list_recordings", arguments: {} })),
         textOf(await client.callTool({ name: "get_recording", arguments: { id } })),
@@ -458,7 +428,7 @@ describe("replay-devkit mcp scrubbing", () => {
         expect(output).not.toContain(token);
       }
     } finally {
-      await client.close();
+      await client?.close();
       dir.cleanup();
     }
   });

@@ -45,6 +45,19 @@ describe("decodeCaptureBody encodings", () => {
     expect(old.events).toEqual(batch);
   });
 
+  it("reads a body the caller already inflated as the gzip it was, without looking for gzip again", () => {
+    const inflated = json(batch);
+    const query = new URLSearchParams("compression=gzip-js");
+    const decoded = decodeCaptureBody(inflated, { query, inflated: true });
+    expect(decoded.encoding).toBe("gzip-js");
+    expect(decoded.events).toEqual(batch);
+    expect(decodeCaptureBody(inflated, { inflated: true }).encoding).toBe("gzip");
+    // Without the option the same bytes and hint are a mismatch, as before.
+    expect(
+      error(() => decodeCaptureBody(inflated, { query: new URLSearchParams("compression=gzip") })).code,
+    ).toBe("INVALID_GZIP");
+  });
+
   it("base64 form (data= urlencoded) as sent with compression=base64", () => {
     const body = strToU8(`data=${encodeURIComponent(b64(batch))}`);
     const decoded = decodeCaptureBody(body, {
@@ -211,5 +224,31 @@ describe("splitCaptureEvents", () => {
     expect(
       error(() => splitCaptureEvents([{ event: "$snapshot", properties: { $snapshot_data: [] } }])).code,
     ).toBe("INVALID_CAPTURE");
+  });
+
+  it("partial: keeps the readable events of a body and names each unreadable $snapshot", () => {
+    const click = { type: 3, timestamp: 1_700_000_000_500, data: { source: 2, type: 2, id: 1, x: 1, y: 2 } };
+    const pageview = { event: "$pageview", properties: { $session_id: "s1" } };
+    const events = [
+      snapshot("s1", "w1", [meta]),
+      snapshot("s1", "w1", [meta, { type: 3, timestamp: 1, data: { source: "x" } }]),
+      pageview,
+      { event: "$snapshot", properties: { $snapshot_data: [] } },
+      snapshot("s1", "w1", [click]),
+    ];
+    const split = splitCaptureEvents(events, { partial: true });
+    expect(split.snapshots.map((b) => b.events.length)).toEqual([1, 1]);
+    expect(split.others).toEqual([pageview]);
+    expect(split.rejected.map((r) => [r.index, r.error.code])).toEqual([
+      [1, "INVALID_EVENT"],
+      [3, "INVALID_CAPTURE"],
+    ]);
+    expect(split.rejected[0]?.error.path).toBe("events[1].properties.$snapshot_data[1].data.source");
+    // Without partial the first bad event still refuses the body; limits refuse it in both modes.
+    expect(error(() => splitCaptureEvents(events)).code).toBe("INVALID_EVENT");
+    expect(splitCaptureEvents([snapshot("s1", "w1", [meta])]).rejected).toEqual([]);
+    expect(error(() => splitCaptureEvents(events, { partial: true, limits: { maxEvents: 2 } })).code).toBe(
+      "TOO_LARGE",
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { base64Decode, gunzipCapped, isGzip, looksLikeBase64, tooLargeMessage } from "./bytes.js";
-import { CodecError, describe } from "./errors.js";
+import { CodecError, describe, type CodecErrorCode } from "./errors.js";
 import { isRecord, parseJson, textOf } from "./json.js";
 import { resolveLimits, type Limits } from "./limits.js";
 import { unpackEvent } from "./pack.js";
@@ -23,6 +23,12 @@ export interface DecodeCaptureOptions {
   limits?: Partial<Limits>;
   /** When the server received the body; the time base for `offset` when the body has no `sent_at`. */
   receivedAt?: Date;
+  /**
+   * The body was gzip on the wire and the caller already inflated it (a server with a faster
+   * inflater of its own). It is read as the inflated JSON; the reported encoding still says gzip
+   * (or gzip-js, from the `compression` hint), and the hint is not checked against the bytes again.
+   */
+  inflated?: boolean;
 }
 
 type Hint = "gzip" | "base64" | "lz64" | null;
@@ -109,8 +115,8 @@ export function decodeCaptureBody(body: Uint8Array, opts: DecodeCaptureOptions =
       opts,
     );
   }
-  if (isGzip(body)) {
-    text = textOf(gunzipCapped(body, limits.maxDecompressedBytes), limits);
+  if (opts.inflated === true || isGzip(body)) {
+    text = textOf(opts.inflated === true ? body : gunzipCapped(body, limits.maxDecompressedBytes), limits);
     encoding = queryValue(opts.query, "compression")?.toLowerCase() === "gzip-js" ? "gzip-js" : "gzip";
   } else {
     if (queryHint === "gzip")
@@ -216,67 +222,107 @@ function sentAtFromQuery(query: DecodeCaptureOptions["query"]): string | undefin
 
 export interface SplitCaptureOptions {
   limits?: Partial<Limits>;
+  /**
+   * Keep going past a `$snapshot` event that cannot be read on its own (no session id, no
+   * `$snapshot_data`, broken packing, not rrweb): it goes to `rejected` with its index and error,
+   * and every other event is returned. Limits (TOO_LARGE) still refuse the whole body.
+   */
+  partial?: boolean;
+}
+
+/** Codes that condemn one `$snapshot` event but say nothing about the rest of the body. */
+const PER_EVENT_CODES: ReadonlySet<CodecErrorCode> = new Set([
+  "INVALID_CAPTURE",
+  "INVALID_EVENT",
+  "INVALID_GZIP",
+  "INVALID_JSON",
+]);
+
+export interface RejectedCaptureEvent {
+  /** Index into the events passed in. */
+  index: number;
+  error: CodecError;
+}
+
+export interface SplitCapture {
+  snapshots: SnapshotBatch[];
+  others: CaptureEvent[];
+  /** With `partial`, the `$snapshot` events left out; otherwise always empty (the first one throws). */
+  rejected: RejectedCaptureEvent[];
 }
 
 /**
  * Separates `$snapshot` events (unpacked into rrweb events, one batch per capture event, each with
  * its own session and window id) from every other event, which is returned untouched.
  */
-export function splitCaptureEvents(
-  events: CaptureEvent[],
-  opts: SplitCaptureOptions = {},
-): { snapshots: SnapshotBatch[]; others: CaptureEvent[] } {
+export function splitCaptureEvents(events: CaptureEvent[], opts: SplitCaptureOptions = {}): SplitCapture {
   const limits = resolveLimits(opts.limits);
   const snapshots: SnapshotBatch[] = [];
   const others: CaptureEvent[] = [];
-  let eventTotal = 0;
+  const rejected: RejectedCaptureEvent[] = [];
+  const counter = { events: 0 };
   events.forEach((event, i) => {
     if (event.event !== "$snapshot") {
       others.push(event);
       return;
     }
-    const path = `events[${i}].properties`;
-    const props = event.properties;
-    const sessionId = props.$session_id;
-    if (typeof sessionId !== "string" || sessionId === "") {
-      throw new CodecError(
-        "INVALID_CAPTURE",
-        `A $snapshot event needs a $session_id string, got ${describe(sessionId)}`,
-        { path: `${path}.$session_id` },
-      );
+    try {
+      snapshots.push(snapshotBatch(event, i, limits, counter));
+    } catch (error) {
+      if (opts.partial !== true || !(error instanceof CodecError) || !PER_EVENT_CODES.has(error.code))
+        throw error;
+      rejected.push({ index: i, error });
     }
-    const windowId =
-      typeof props.$window_id === "string" && props.$window_id !== "" ? props.$window_id : sessionId;
-    const distinct = props.distinct_id ?? event.distinct_id;
-    const distinctId =
-      typeof distinct === "string" ? distinct : typeof distinct === "number" ? String(distinct) : null;
-    let data = props.$snapshot_data;
-    if (isRecord(data)) data = [data];
-    if (!Array.isArray(data)) {
-      throw new CodecError(
-        "INVALID_CAPTURE",
-        `A $snapshot event needs $snapshot_data (an array of rrweb events), got ${describe(data)}`,
-        {
-          path: `${path}.$snapshot_data`,
-        },
-      );
-    }
-    eventTotal += data.length;
-    if (limits.maxEvents !== undefined && eventTotal > limits.maxEvents) {
-      throw new CodecError(
-        "TOO_LARGE",
-        `The body holds more than the limit of ${limits.maxEvents} rrweb events`,
-      );
-    }
-    const rrweb: RrwebEvent[] = data.map((raw: unknown, j: number) =>
-      unpackEvent(raw, { limits, path: `${path}.$snapshot_data[${j}]` }),
-    );
-    const batch: SnapshotBatch = { sessionId, windowId, distinctId, events: rrweb };
-    if (event.uuid !== undefined) batch.uuid = event.uuid;
-    if (event.timestamp !== undefined) batch.timestamp = event.timestamp;
-    snapshots.push(batch);
   });
-  return { snapshots, others };
+  return { snapshots, others, rejected };
+}
+
+function snapshotBatch(
+  event: CaptureEvent,
+  i: number,
+  limits: Limits,
+  counter: { events: number },
+): SnapshotBatch {
+  const path = `events[${i}].properties`;
+  const props = event.properties;
+  const sessionId = props.$session_id;
+  if (typeof sessionId !== "string" || sessionId === "") {
+    throw new CodecError(
+      "INVALID_CAPTURE",
+      `A $snapshot event needs a $session_id string, got ${describe(sessionId)}`,
+      { path: `${path}.$session_id` },
+    );
+  }
+  const windowId =
+    typeof props.$window_id === "string" && props.$window_id !== "" ? props.$window_id : sessionId;
+  const distinct = props.distinct_id ?? event.distinct_id;
+  const distinctId =
+    typeof distinct === "string" ? distinct : typeof distinct === "number" ? String(distinct) : null;
+  let data = props.$snapshot_data;
+  if (isRecord(data)) data = [data];
+  if (!Array.isArray(data)) {
+    throw new CodecError(
+      "INVALID_CAPTURE",
+      `A $snapshot event needs $snapshot_data (an array of rrweb events), got ${describe(data)}`,
+      {
+        path: `${path}.$snapshot_data`,
+      },
+    );
+  }
+  counter.events += data.length;
+  if (limits.maxEvents !== undefined && counter.events > limits.maxEvents) {
+    throw new CodecError(
+      "TOO_LARGE",
+      `The body holds more than the limit of ${limits.maxEvents} rrweb events`,
+    );
+  }
+  const rrweb: RrwebEvent[] = data.map((raw: unknown, j: number) =>
+    unpackEvent(raw, { limits, path: `${path}.$snapshot_data[${j}]` }),
+  );
+  const batch: SnapshotBatch = { sessionId, windowId, distinctId, events: rrweb };
+  if (event.uuid !== undefined) batch.uuid = event.uuid;
+  if (event.timestamp !== undefined) batch.timestamp = event.timestamp;
+  return batch;
 }
 
 /**

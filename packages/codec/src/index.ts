@@ -35,6 +35,8 @@ export {
   groupRecordings,
   type DecodeCaptureOptions,
   type SplitCaptureOptions,
+  type SplitCapture,
+  type RejectedCaptureEvent,
 } from "./capture.js";
 export {
   computeMetadata,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "./errors.js";
+import { ServerStartError } from "./start-errors.js";
 
 /**
  * Who may use the private part of the server (recordings API, SSE, import, delete, the inspector).
@@ -30,13 +31,13 @@ function normaliseOrigin(value: string, source: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new HttpError(
+    throw new ServerStartError(
       "INVALID_OPTIONS",
       `${source}: ${JSON.stringify(value)} is not an origin; write it like http://localhost:3000.`,
     );
   }
   if ((url.protocol !== "http:" && url.protocol !== "https:") || url.pathname.length > 1 || url.search) {
-    throw new HttpError(
+    throw new ServerStartError(
       "INVALID_OPTIONS",
       `${source}: ${JSON.stringify(value)} is not an origin; use scheme://host[:port] with http or https and no path.`,
     );
@@ -71,7 +72,7 @@ export function resolveAccessPolicy(
   const origins = new Set<string>(DEFAULT_ALLOWED_ORIGINS);
   for (const origin of allowedOrigins) {
     if (typeof origin !== "string")
-      throw new HttpError("INVALID_OPTIONS", `${source.origins} must be a list of origin strings.`);
+      throw new ServerStartError("INVALID_OPTIONS", `${source.origins} must be a list of origin strings.`);
     origins.add(normaliseOrigin(origin, source.origins));
   }
   const hosts = new Set<string>(LOOPBACK_HOSTS);
@@ -79,7 +80,7 @@ export function resolveAccessPolicy(
   let anyHost = false;
   for (const entry of allowedHosts) {
     if (typeof entry !== "string" || entry.trim() === "" || /[\s/@?#]/.test(entry.trim())) {
-      throw new HttpError(
+      throw new ServerStartError(
         "INVALID_OPTIONS",
         `${source.hosts}: ${JSON.stringify(entry)} is not a host name; write it like devbox.local, *.test or [::1].`,
       );

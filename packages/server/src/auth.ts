@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "./errors.js";
+import { ServerStartError } from "./start-errors.js";
 
 /**
  * Who may read recordings when the server leaves the developer's own machine. One shared secret (the
@@ -51,7 +52,7 @@ export class Auth {
     if (token !== null) {
       if (typeof token !== "string" || token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
         // The message never echoes the value: it may be a real secret with a typo.
-        throw new HttpError(
+        throw new ServerStartError(
           "INVALID_OPTIONS",
           `The server token must be at least ${MIN_TOKEN_LENGTH} characters without spaces; generate one with \`openssl rand -hex 32\`.`,
         );
@@ -59,7 +60,7 @@ export class Auth {
     }
     for (const projectToken of options.projectTokens ?? []) {
       if (typeof projectToken !== "string" || !PROJECT_TOKEN.test(projectToken))
-        throw new HttpError(
+        throw new ServerStartError(
           "INVALID_OPTIONS",
           "Project tokens are PostHog project API keys such as phc_…: letters, digits, _ and -.",
         );

@@ -1,73 +1,12 @@
 import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { formatBytes, type CaptureEvent } from "@replay-devkit/codec";
-import { botMarker, browserName, compareVersions, hostOf, isNoNetworkHost } from "./user-agent.js";
+import type { DiagnosticFinding, DoctorClient, DoctorClientInfo, DoctorReport } from "@replay-devkit/api";
+import type { CaptureEvent } from "@replay-devkit/codec";
+import { DOCTOR_RULES } from "./doctor-rules.js";
+import type { ClientState, DoctorContext, SessionState } from "./doctor-state.js";
+import { botMarker, browserName, hostOf } from "./user-agent.js";
 
-export type DiagnosticSeverity = "error" | "warning" | "info" | "ok";
-
-/** Stable finding codes: scripts and the CLI's dedupe key on them, so a code keeps its meaning. */
-export type DiagnosticCode =
-  | "BOT_USER_AGENT"
-  | "LOCALHOST_NO_NETWORK"
-  | "NO_EVENTS"
-  | "RECORDING_NOT_STARTED"
-  | "RECORDING_DISABLED_BY_DEVKIT"
-  | "RECORDER_SCRIPT_MISSING"
-  | "STATIC_SCRIPT_MISSING"
-  | "SDK_VERSION_MISMATCH"
-  | "UPLOAD_RETRIES"
-  | "UPLOADS_REJECTED"
-  | "EVENTS_REJECTED"
-  | "PAYLOAD_NEAR_LIMIT"
-  | "LEGACY_SDK"
-  | "SDK_VERSION"
-  | "RECORDING_OK";
-
-export interface DiagnosticFinding {
-  code: DiagnosticCode;
-  severity: DiagnosticSeverity;
-  /** What the devkit saw, in one sentence. */
-  message: string;
-  /** What to change, ready to paste where possible; null when nothing needs doing. */
-  fix: string | null;
-  /** When this finding first applied to the client (ISO). */
-  since: string;
-}
-
-/** "One app in one browser": the page origin the SDK ran on plus the browser's user agent. */
-export interface DoctorClientInfo {
-  /** Stable for the same origin and user agent (a short hash). */
-  id: string;
-  /** `http://localhost:3000 (Chrome 142, posthog-js 1.449.2)`. */
-  label: string;
-  origin: string | null;
-  userAgent: string | null;
-  browser: string;
-  sdkVersion: string | null;
-}
-
-export interface DoctorClient extends DoctorClientInfo {
-  /** Page host names seen in `$current_url` / `$snapshot_host` (at most 10). */
-  pageHosts: string[];
-  firstSeen: string;
-  lastSeen: string;
-  requests: { config: number; flags: number; decide: number; scripts: number; uploads: number };
-  /** Sessions seen in this client's events (the most recent 20 are tracked). */
-  sessions: number;
-  /** Sessions with at least one `$snapshot` (or plain rrweb upload). */
-  recordedSessions: number;
-  lastUploadAt: string | null;
-  findings: DiagnosticFinding[];
-}
-
-export interface DoctorReport {
-  generatedAt: string;
-  /** Most recently active first. */
-  clients: DoctorClient[];
-  summary: { clients: number; errors: number; warnings: number };
-  /** Clients dropped to keep the table bounded (least recently seen go first). */
-  evictedClients: number;
-}
+export type { DoctorContext } from "./doctor-state.js";
 
 /** What `onDiagnostic` receives: a finding that just appeared for a client. */
 export interface Diagnostic {
@@ -80,18 +19,6 @@ export interface DoctorOptions {
   maxClients?: number;
   /** How long a session may send events without any `$snapshot` before that is a finding (default 15000 ms). */
   recordingGraceMs?: number;
-}
-
-/** What the server itself tells posthog-js, so findings can tell the devkit's choices from the app's. */
-export interface DoctorContext {
-  recordingEnabled: boolean;
-  sampleRate: number | null;
-  minimumDurationMs: number | null;
-  hasTriggers: boolean;
-  /** The posthog-js version served under /static, when known. */
-  servedSdkVersion: string | null;
-  maxBodyBytes: number;
-  maxDecompressedBytes: number;
 }
 
 /** One SDK-facing request as the handler saw it. */
@@ -118,7 +45,6 @@ const MAX_HOSTS = 10;
 // A hostile sender cycling user agents makes new clients forever; the hook (stderr in `dev`)
 // must not turn that into unbounded output. The report still has everything.
 const MAX_EMITS_PER_MINUTE = 60;
-const RECORDER_SCRIPTS = new Set(["lazy-recorder", "recorder", "recorder-v2", "posthog-recorder"]);
 const SDK_ROUTES = new Set([
   "capture",
   "flags",
@@ -128,52 +54,6 @@ const SDK_ROUTES = new Set([
   "posthog-static",
   "rrweb-ingest",
 ]);
-
-interface SessionState {
-  firstEventAt: number;
-  snapshots: number;
-  lastSnapshotAt: number | null;
-  /** `$recording_status` of the latest event sent after the remote config was served. */
-  status: string | null;
-}
-
-interface ScriptState {
-  name: string;
-  version: string | null;
-  status: number;
-}
-
-interface ClientState {
-  info: DoctorClientInfo;
-  botMarker: string | null;
-  pageHosts: Set<string>;
-  firstSeen: number;
-  lastSeen: number;
-  configs: number;
-  firstConfigAt: number | null;
-  flags: number;
-  flagsWithConfig: number;
-  decide: number;
-  scripts: Map<string, ScriptState>;
-  scriptRequests: number;
-  uploads: number;
-  events: number;
-  sessions: Map<string, SessionState>;
-  recordedSessions: Set<string>;
-  lastUploadAt: number | null;
-  retries: number;
-  maxRetry: number;
-  rejectedUploads: number;
-  lastRejection: string | null;
-  rejectedEvents: number;
-  largestBody: { bytes: number; limit: number; kind: "sent" | "decoded" } | null;
-  /** First time each finding applied. */
-  found: Map<DiagnosticCode, number>;
-  /** Codes already handed to onDiagnostic. */
-  emitted: Set<DiagnosticCode>;
-  /** Which VERSION_SOURCE set `info.sdkVersion`. */
-  versionSource: number;
-}
 
 function clip(value: string, max: number): string {
   return value.length > max ? `${value.slice(0, max)}…` : value;
@@ -536,269 +416,22 @@ export class Doctor {
     return ++this.emitsInWindow <= MAX_EMITS_PER_MINUTE;
   }
 
+  /** Runs the rule table (doctor-rules.ts) over one client; a finding keeps the time it first applied. */
   private evaluate(client: ClientState): DiagnosticFinding[] {
     const now = this.now();
+    const input = { client, context: this.context, now, graceMs: this.graceMs };
     const out: DiagnosticFinding[] = [];
-    const add = (code: DiagnosticCode, severity: DiagnosticSeverity, message: string, fix: string | null) => {
-      let since = client.found.get(code);
+    for (const rule of DOCTOR_RULES) {
+      const hit = rule.check(input);
+      if (hit === null) continue;
+      let since = client.found.get(rule.code);
       if (since === undefined) {
         since = now;
-        client.found.set(code, since);
+        client.found.set(rule.code, since);
       }
-      out.push({ code, severity, message, fix, since: new Date(since).toISOString() });
-    };
-    const ctx = this.context;
-    const heardFromSdk = client.configs + client.flags + client.decide + client.uploads > 0;
-
-    if (client.botMarker !== null && heardFromSdk) {
-      add(
-        "BOT_USER_AGENT",
-        "error",
-        `the user agent looks like a bot to posthog-js ("${client.botMarker}"), so it drops every event, recordings included`,
-        "use a normal desktop user agent (Playwright/Puppeteer: pass --user-agent=<desktop Chrome UA> and drop --enable-automation), or set opt_out_useragent_filter: true in posthog.init for test runs",
-      );
+      out.push({ code: rule.code, ...hit, since: new Date(since).toISOString() });
     }
-
-    const hosts = new Set(client.pageHosts);
-    const originHost = hostOf(client.info.origin);
-    if (originHost) hosts.add(originHost);
-    const local = [...hosts].find((h) => isNoNetworkHost(h));
-    if (local !== undefined && heardFromSdk) {
-      const port = client.info.origin ? new URL(client.info.origin).port : "";
-      const suffix = port ? `:${port}` : "";
-      add(
-        "LOCALHOST_NO_NETWORK",
-        "warning",
-        `network capture is skipped on ${local}: posthog-js records no requests on pages served from localhost or 127.0.0.1`,
-        `open the app as http://app.localhost${suffix} or http://127.0.0.2${suffix}, or add a hosts entry (127.0.0.1 myapp.test) and use http://myapp.test${suffix}`,
-      );
-    }
-
-    if (client.decide > 0) {
-      add(
-        "LEGACY_SDK",
-        "info",
-        "this posthog-js is from before about 1.200: it asks /decide/ for its config",
-        "nothing to do; the devkit answers /decide/ with the recording config (upgrade posthog-js for the current protocol)",
-      );
-    } else if (client.flagsWithConfig > 0) {
-      add(
-        "LEGACY_SDK",
-        "info",
-        "this posthog-js is from about 1.200 to 1.349: it reads its config from /flags/?config=true",
-        "nothing to do; the devkit answers with the recording config (upgrade posthog-js for the current protocol)",
-      );
-    } else if (client.info.sdkVersion && compareVersions(client.info.sdkVersion, "1.200.0") < 0) {
-      add(
-        "LEGACY_SDK",
-        "info",
-        `posthog-js ${client.info.sdkVersion} is an old generation (before 1.200, it asks /decide/)`,
-        "nothing to do; upgrade posthog-js for the current protocol",
-      );
-    }
-
-    if (client.info.sdkVersion) {
-      add("SDK_VERSION", "info", `posthog-js ${client.info.sdkVersion}`, null);
-    }
-
-    if (!ctx.recordingEnabled && client.configs + client.flagsWithConfig + client.decide > 0) {
-      add(
-        "RECORDING_DISABLED_BY_DEVKIT",
-        "warning",
-        "this devkit serves sessionRecording: false, so posthog-js records nothing",
-        "start the devkit with recording enabled (recordingConfig.enabled: true, the default)",
-      );
-    }
-
-    for (const script of client.scripts.values()) {
-      if (script.status < 400) continue;
-      const recorder = RECORDER_SCRIPTS.has(script.name);
-      const at = script.version ? ` (posthog-js ${script.version})` : "";
-      add(
-        recorder ? "RECORDER_SCRIPT_MISSING" : "STATIC_SCRIPT_MISSING",
-        recorder ? "error" : "warning",
-        `posthog-js asked for /static/${script.name}.js${at} and the devkit answered ${script.status}${recorder ? ", so the recorder cannot load" : ""}`,
-        recorder
-          ? 'start `replay-devkit dev` from an install that has posthog-js next to it, or bundle the recorder in your app: import "posthog-js/dist/posthog-recorder" (or load array.full.js)'
-          : "serve posthog-js's dist from the devkit (replay-devkit dev does) or load the script from your own bundle",
-      );
-      break;
-    }
-    const served = ctx.servedSdkVersion;
-    const recorderScript = [...client.scripts.values()].find(
-      (s) => RECORDER_SCRIPTS.has(s.name) && s.status < 400,
-    );
-    if (served && recorderScript && client.info.sdkVersion && client.info.sdkVersion !== served) {
-      add(
-        "SDK_VERSION_MISMATCH",
-        "warning",
-        `the app runs posthog-js ${client.info.sdkVersion} but lazy-loaded the recorder from the devkit's posthog-js ${served}; mixed versions are only best-effort compatible`,
-        `bundle the recorder with your app (import "posthog-js/dist/posthog-recorder"), or align versions: npm install posthog-js@${served}`,
-      );
-    }
-
-    if (client.retries > 0) {
-      add(
-        "UPLOAD_RETRIES",
-        "warning",
-        `posthog-js is re-sending uploads (${client.retries} with retry_count, up to ${client.maxRetry}): earlier requests failed`,
-        "look for failed requests to this devkit in the browser's network panel (CORS or net::ERR_* errors, the devkit restarting, a proxy in between); the devkit answers every capture request with 200 when it can store it",
-      );
-    }
-    if (client.rejectedUploads > 0) {
-      add(
-        "UPLOADS_REJECTED",
-        "error",
-        `${client.rejectedUploads} upload(s) were refused; posthog-js drops a refused batch without retrying. Last: ${client.lastRejection ?? "?"}`,
-        "check the devkit's log for the reason; for 413 raise limits.maxBodyBytes / maxDecompressedBytes, for undecodable bodies make sure nothing between the app and the devkit rewrites them",
-      );
-    }
-    if (client.rejectedEvents > 0) {
-      add(
-        "EVENTS_REJECTED",
-        "warning",
-        `${client.rejectedEvents} unreadable $snapshot event(s) were dropped from otherwise good uploads`,
-        "see the devkit's log for the first reason; a custom recorder or proxy that rewrites $snapshot_data is the usual cause",
-      );
-    }
-    const largest = client.largestBody;
-    if (largest && largest.bytes >= largest.limit * 0.75) {
-      add(
-        "PAYLOAD_NEAR_LIMIT",
-        "warning",
-        `an upload ${largest.kind === "sent" ? "sent" : "decoded to"} ${formatBytes(largest.bytes)}, ${Math.round((largest.bytes / largest.limit) * 100)}% of the devkit's ${formatBytes(largest.limit)} limit`,
-        "find what makes snapshots heavy (inlined CSS, data: URLs, canvas) and block it with session_recording.blockSelector, or raise the devkit's limits",
-      );
-    }
-
-    if (client.botMarker === null) this.recordingFindings(client, now, add);
     return out;
-  }
-
-  private recordingFindings(
-    client: ClientState,
-    now: number,
-    add: (code: DiagnosticCode, severity: DiagnosticSeverity, message: string, fix: string | null) => void,
-  ): void {
-    const ctx = this.context;
-    if (client.uploads === 0) {
-      const configAt = client.firstConfigAt;
-      if (configAt !== null && now - configAt >= this.graceMs) {
-        add(
-          "NO_EVENTS",
-          "warning",
-          `posthog-js loaded its config ${Math.round((now - configAt) / 1000)}s ago but sent no events: it is opted out, blocked from sending, or its requests are failing`,
-          "check posthog.has_opted_out_capturing() and the browser console; requests to this devkit must not be blocked by an extension or a Content-Security-Policy (connect-src)",
-        );
-      }
-      return;
-    }
-    if (client.recordedSessions.size > 0) {
-      const count = client.recordedSessions.size;
-      const ago =
-        client.lastUploadAt === null
-          ? "?"
-          : `${Math.max(0, Math.round((now - client.lastUploadAt) / 1000))}s`;
-      add(
-        "RECORDING_OK",
-        "ok",
-        `recording: ${count} session${count === 1 ? "" : "s"}, last upload ${ago} ago`,
-        null,
-      );
-    }
-    // The newest session that has been sending events for a while without a single snapshot.
-    let stuck: SessionState | null = null;
-    for (const session of client.sessions.values()) {
-      if (session.snapshots === 0 && now - session.firstEventAt >= this.graceMs) stuck = session;
-    }
-    if (stuck === null) return;
-    if (!ctx.recordingEnabled) return; // RECORDING_DISABLED_BY_DEVKIT says it already.
-    const seconds = Math.round((now - stuck.firstEventAt) / 1000);
-    const head = `a session started ${seconds}s ago and sent events but no $snapshot`;
-    const recorder = [...client.scripts.values()].find((s) => RECORDER_SCRIPTS.has(s.name));
-    switch (stuck.status) {
-      case "disabled":
-        if (ctx.sampleRate !== null) {
-          add(
-            "RECORDING_NOT_STARTED",
-            "warning",
-            `${head}: posthog-js reports recording disabled, and this devkit samples sessions at ${ctx.sampleRate}: this one was sampled out`,
-            "start the devkit without a sampleRate (record every session) or open a new session",
-          );
-        } else {
-          add(
-            "RECORDING_NOT_STARTED",
-            "error",
-            `${head}: posthog-js reports recording disabled although the devkit turns it on`,
-            "remove disable_session_recording: true from posthog.init (or call posthog.startSessionRecording()); opt_out_capturing() and cookieless_mode: 'always' also stop it",
-          );
-        }
-        return;
-      case "lazy_loading":
-        add(
-          "RECORDING_NOT_STARTED",
-          "error",
-          recorder
-            ? `${head}: the recorder script /static/${recorder.name}.js answered ${recorder.status} but posthog-js is still loading it`
-            : `${head}: posthog-js is waiting for its recorder script, which was never requested from this devkit (a Content-Security-Policy, an ad blocker, disable_external_dependency_loading: true, or asset_host pointing elsewhere)`,
-          'bundle the recorder: import "posthog-js/dist/posthog-recorder" next to posthog-js (or load array.full.js), or allow this devkit in script-src',
-        );
-        return;
-      case "buffering":
-        add(
-          "RECORDING_NOT_STARTED",
-          "warning",
-          ctx.minimumDurationMs !== null
-            ? `${head}: posthog-js is buffering until the session is ${ctx.minimumDurationMs} ms long (minimumDurationMilliseconds)`
-            : `${head}: posthog-js is buffering (waiting for flags, a linked flag or a trigger)`,
-          ctx.minimumDurationMs !== null
-            ? "keep using the page, or start the devkit without a minimum duration"
-            : "check the linked flag and triggers the devkit serves; without them recording starts at once",
-        );
-        return;
-      case "paused":
-        add(
-          "RECORDING_NOT_STARTED",
-          "warning",
-          `${head}: posthog-js paused recording because the page URL is on the urlBlocklist`,
-          "remove the page from the devkit's urlBlocklist",
-        );
-        return;
-      case "trigger_pending":
-        add(
-          "RECORDING_NOT_STARTED",
-          "warning",
-          `${head}: posthog-js waits for a URL or event trigger${ctx.hasTriggers ? " the devkit configured" : ""}`,
-          "visit a matching URL or capture the trigger event, or drop the triggers from the devkit's config",
-        );
-        return;
-      case "awaiting_config":
-      case "missing_config":
-        add(
-          "RECORDING_NOT_STARTED",
-          "error",
-          `${head}: posthog-js never got its remote config${client.configs === 0 ? " (no config request reached this devkit)" : ""}`,
-          "point api_host at this devkit; with a reverse proxy, forward /array/<token>/config.js and /flags/ too",
-        );
-        return;
-      case "rrweb_error":
-        add(
-          "RECORDING_NOT_STARTED",
-          "error",
-          `${head}: the recorder failed to start (rrweb error)`,
-          "open the browser console for the rrweb error; an older posthog-js core with a newer recorder is a common cause",
-        );
-        return;
-      default:
-        add(
-          "RECORDING_NOT_STARTED",
-          "warning",
-          stuck.status === "active" || stuck.status === "sampled"
-            ? `${head}: posthog-js says recording is ${stuck.status}, but nothing is uploaded before the first interaction (mouse, scroll, keys) and an untouched page only flushes when it unloads`
-            : `${head}${stuck.status ? ` (recording status ${JSON.stringify(stuck.status)})` : " and no recording status since the config arrived"}: nothing is uploaded before the first interaction`,
-          "click or type in the page and wait a few seconds; if it persists, look for failed /s/ requests in the browser's network panel",
-        );
-    }
   }
 }
 

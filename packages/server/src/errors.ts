@@ -1,28 +1,15 @@
+import type { ApiErrorCode } from "@replay-devkit/api";
 import { isCodecError, type CodecErrorCode } from "@replay-devkit/codec";
+import { isExportError, type ExportErrorCode } from "@replay-devkit/export";
 import { isPrivacyError, type PrivacyErrorCode } from "@replay-devkit/privacy";
 import { isStoreError, type StoreErrorCode } from "@replay-devkit/store";
 
-/** Every error the server reports. The JSON body is `{"error":{"code","message"}}`. */
-export type HttpErrorCode =
-  | "BAD_REQUEST"
-  | "INVALID_BODY"
-  | "INVALID_QUERY"
-  | "INVALID_PATH"
-  | "UNAUTHORIZED"
-  | "FORBIDDEN_ORIGIN"
-  | "FORBIDDEN_HOST"
-  | "NOT_FOUND"
-  | "METHOD_NOT_ALLOWED"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "UNPROCESSABLE"
-  | "BUSY"
-  | "INTERNAL"
-  | "UNAVAILABLE"
-  | "INVALID_OPTIONS"
-  | "PORT_IN_USE"
-  | "TOKEN_REQUIRED"
-  | "LISTEN_FAILED";
+/**
+ * Every error the server answers with. The names and the JSON body `{"error":{"code","message"}}`
+ * are the API contract (@replay-devkit/api); the status of each is this server's table below.
+ * Start-up failures are ServerStartError, not HTTP answers.
+ */
+export type HttpErrorCode = ApiErrorCode;
 
 /** One table from code to status, so a code always means the same status everywhere. */
 export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = Object.freeze({
@@ -44,10 +31,6 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = Object.freez
   BUSY: 503,
   INTERNAL: 500,
   UNAVAILABLE: 503,
-  INVALID_OPTIONS: 500,
-  PORT_IN_USE: 500,
-  TOKEN_REQUIRED: 500,
-  LISTEN_FAILED: 500,
 });
 
 export class HttpError extends Error {
@@ -105,6 +88,11 @@ const PRIVACY_CODES: Readonly<Record<PrivacyErrorCode, HttpErrorCode>> = {
   INVALID_OPTIONS: "INTERNAL",
 };
 
+const EXPORT_CODES: Readonly<Record<ExportErrorCode, HttpErrorCode>> = {
+  UNKNOWN_WINDOW: "NOT_FOUND",
+  INVALID_REQUEST: "INVALID_QUERY",
+};
+
 /** Maps anything thrown to an HttpError; unknown throws become INTERNAL and keep their cause. */
 export function toHttpError(error: unknown): HttpError {
   if (isHttpError(error)) return error;
@@ -120,6 +108,11 @@ export function toHttpError(error: unknown): HttpError {
     });
   if (isPrivacyError(error))
     return new HttpError(PRIVACY_CODES[error.code] ?? "INTERNAL", error.message, {
+      cause: error,
+      detail: error.code,
+    });
+  if (isExportError(error))
+    return new HttpError(EXPORT_CODES[error.code] ?? "INTERNAL", error.message, {
       cause: error,
       detail: error.code,
     });

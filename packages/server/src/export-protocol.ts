@@ -4,7 +4,8 @@ import type { StoreDescriptor } from "@replay-devkit/store";
 import type { HttpErrorCode } from "./errors.js";
 import { HTTP_STATUS } from "./errors.js";
 import { isAnalysisJob } from "./analysis-jobs.js";
-import { EXPORT_FORMATS, type RenderJob } from "./export.js";
+import { EXPORT_FORMATS, SCRUB_MODES } from "@replay-devkit/export";
+import type { RenderJob } from "./export.js";
 
 export interface WorkerData {
   /** The storage the worker opens read-only, on its own connection. */
@@ -55,7 +56,7 @@ function isRenderJob(value: unknown): value is RenderJob {
   return (
     value.kind === "export" &&
     (EXPORT_FORMATS as readonly unknown[]).includes(value.format) &&
-    typeof value.scrub === "boolean" &&
+    (SCRUB_MODES as readonly unknown[]).includes(value.scrub) &&
     typeof value.version === "string" &&
     (value.window === undefined || typeof value.window === "string")
   );

@@ -1,45 +1,21 @@
-import {
-  toHar,
-  writeBundle,
-  writePosthogExport,
-  writeRrwebJson,
-  type Recording,
-  type RedactionEntry,
-} from "@replay-devkit/codec";
-import { scanRecording, scrubRecording, type ScanReport } from "@replay-devkit/privacy";
+import type { Recording } from "@replay-devkit/codec";
+import { pickWindow, renderExport, type ExportFormat, type ScrubMode } from "@replay-devkit/export";
+import { scanRecording, type ScanReport } from "@replay-devkit/privacy";
 import type { RecordingStore, RecordingSummary } from "@replay-devkit/store";
 import { renderAnalysisJob, type AnalysisJob } from "./analysis-jobs.js";
-import { HttpError } from "./errors.js";
-
-export interface PreparedExport {
-  recording: Recording;
-  redactions: RedactionEntry[];
-}
-
-/**
- * The single place every export passes through before it leaves the server: scrubbed by default
- * (secrets and personal data replaced by stable markers), raw only when the caller asked with
- * `?scrub=false`.
- */
-export function prepareExport(recording: Recording, scrub: boolean): PreparedExport {
-  if (!scrub) return { recording, redactions: [] };
-  return scrubRecording(recording);
-}
+import { HttpError, toHttpError } from "./errors.js";
 
 /** The privacy scan report for a stored recording: what an unscrubbed export would leak. */
 export function scanExport(recording: Recording): ScanReport {
   return scanRecording(recording);
 }
 
-export const EXPORT_FORMATS = ["posthog", "rrweb", "bundle", "har"] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-
 /** Everything an export depends on; plain data so it can cross to a worker thread. */
 export interface ExportJob {
   kind: "export";
   id: string;
   format: ExportFormat;
-  scrub: boolean;
+  scrub: ScrubMode;
   /** The `window` query parameter, when given. */
   window?: string;
   /** The server version (HAR creator, bundle producer). */
@@ -65,23 +41,18 @@ export interface RenderedBody {
 
 const JSON_TYPE = "application/json; charset=utf-8";
 
-function fileSafe(id: string): string {
-  return id.replace(/[^\w.-]/g, "_").slice(0, 120);
-}
-
 async function summaryOr404(store: RecordingStore, id: string): Promise<RecordingSummary> {
   const summary = await store.getRecording(id);
   if (!summary) throw new HttpError("NOT_FOUND", `No recording with id ${JSON.stringify(id.slice(0, 200))}.`);
   return summary;
 }
 
-/** The 404 for a `window` the recording does not have; checked before any work is queued, and again by whoever renders. */
+/** The 404 for a `window` the recording does not have; checked before any work is queued, and again by the renderer. */
 export function assertWindow(summary: RecordingSummary, windowParam: string | undefined): void {
-  if (windowParam !== undefined && !summary.windowIds.includes(windowParam)) {
-    throw new HttpError(
-      "NOT_FOUND",
-      `Recording ${summary.id} has no window ${JSON.stringify(windowParam)}; it has ${summary.windowIds.join(", ")}.`,
-    );
+  try {
+    pickWindow(summary.id, summary.windowIds, windowParam);
+  } catch (error) {
+    throw toHttpError(error);
   }
 }
 
@@ -116,52 +87,19 @@ export async function renderJob(store: RecordingStore, job: RenderJob): Promise<
     const { recording } = await loadConsistent(store, job.id);
     return { body: JSON.stringify(scanExport(recording)), contentType: JSON_TYPE };
   }
-  const { summary, recording: stored } = await loadConsistent(store, job.id);
+  const { summary, recording } = await loadConsistent(store, job.id);
   assertWindow(summary, job.window);
-  const { recording, redactions } = prepareExport(stored, job.scrub);
-  const base = fileSafe(summary.id);
-  const count = redactions.reduce((n, r) => n + (r.count ?? 1), 0);
-  switch (job.format) {
-    case "posthog":
-      return {
-        body: writePosthogExport(recording),
-        contentType: JSON_TYPE,
-        filename: `${base}.posthog.json`,
-        redactions: count,
-      };
-    case "rrweb": {
-      // One window is what a player can replay; the first is the default.
-      const windowId = job.window ?? recording.windows[0]?.windowId;
-      return {
-        body: writeRrwebJson(recording, windowId),
-        contentType: JSON_TYPE,
-        filename:
-          job.window === undefined ? `${base}.rrweb.json` : `${base}.${fileSafe(job.window)}.rrweb.json`,
-        redactions: count,
-      };
-    }
-    case "har":
-      return {
-        body: JSON.stringify(
-          toHar(recording, { creator: "replay-devkit", creatorVersion: job.version }),
-          null,
-          2,
-        ),
-        contentType: JSON_TYPE,
-        filename: `${base}.har`,
-        redactions: count,
-      };
-    case "bundle":
-      return {
-        // createdAt from the recording's last change keeps a bundle of unchanged data byte-identical.
-        body: await writeBundle(recording, {
-          producer: `replay-devkit ${job.version}`,
-          redactions,
-          createdAt: new Date(summary.updatedAt),
-        }),
-        contentType: "application/zip",
-        filename: `${base}.replay-bundle.zip`,
-        redactions: count,
-      };
-  }
+  const rendered = await renderExport(
+    { recording, updatedAt: summary.updatedAt },
+    job.window === undefined
+      ? { format: job.format, scrub: job.scrub }
+      : { format: job.format, scrub: job.scrub, window: job.window },
+    { name: "replay-devkit", version: job.version },
+  );
+  return {
+    body: rendered.body,
+    contentType: rendered.contentType,
+    filename: rendered.filename,
+    redactions: rendered.redactionCount,
+  };
 }

@@ -1,10 +1,13 @@
 export { createHandler } from "./handler.js";
-export type { ExportWorkerOptions, HandlerOptions, ReplayDevkitHandler } from "./handler.js";
+export type { ReplayDevkitHandler } from "./handler.js";
+export type { ExportWorkerOptions, HandlerOptions } from "./handler-options.js";
 export type { ExportPoolStats } from "./export-pool.js";
 export { listen } from "./listen.js";
 export type { ListenOptions, Listening } from "./listen.js";
 export { HttpError, HTTP_STATUS, isHttpError, toHttpError } from "./errors.js";
 export type { HttpErrorCode } from "./errors.js";
+export { ServerStartError, isServerStartError } from "./start-errors.js";
+export type { ServerStartErrorCode } from "./start-errors.js";
 export { DEFAULT_SERVER_LIMITS } from "./http.js";
 export type { ServerLimits } from "./http.js";
 export type { RecordingConfig, UrlTrigger } from "./remote-config.js";
@@ -12,14 +15,6 @@ export { ROUTES } from "./routes/index.js";
 export type { Route, RouteContext, RouteHandler } from "./context.js";
 export { DEFAULT_ALLOWED_ORIGINS } from "./access.js";
 export { BOT_UA_MARKERS, botMarker, browserName } from "./user-agent.js";
-export type {
-  Diagnostic,
-  DiagnosticCode,
-  DiagnosticFinding,
-  DiagnosticSeverity,
-  DoctorClient,
-  DoctorClientInfo,
-  DoctorOptions,
-  DoctorReport,
-} from "./doctor.js";
+export type { Diagnostic, DoctorOptions } from "./doctor.js";
+// The doctor's report types (DoctorReport, DiagnosticFinding, …) are API contract: @replay-devkit/api.
 export { Auth, GRANT_PARAM, SESSION_COOKIE, type AuthOptions, type Grant } from "./auth.js";

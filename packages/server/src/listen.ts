@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { HttpError } from "./errors.js";
+import { ServerStartError } from "./start-errors.js";
 
 type Handler = ((req: IncomingMessage, res: ServerResponse) => void) & {
   close?: () => void;
@@ -44,7 +44,7 @@ export function listen(handler: Handler, options: ListenOptions): Promise<Listen
   const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
   if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65535) {
     return Promise.reject(
-      new HttpError(
+      new ServerStartError(
         "INVALID_OPTIONS",
         `port must be an integer from 0 to 65535, got ${String(options.port)}.`,
       ),
@@ -53,7 +53,7 @@ export function listen(handler: Handler, options: ListenOptions): Promise<Listen
   if (!LOOPBACK.has(host)) {
     if (handler.tokenProtected !== true) {
       return Promise.reject(
-        new HttpError(
+        new ServerStartError(
           "TOKEN_REQUIRED",
           `Refusing to listen on ${host}: beyond loopback anyone who can reach it could read and delete the recordings. Give the server a token (--token or REPLAY_DEVKIT_TOKEN), or listen on 127.0.0.1.`,
         ),
@@ -79,7 +79,7 @@ export function listen(handler: Handler, options: ListenOptions): Promise<Listen
     const onError = (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") {
         reject(
-          new HttpError(
+          new ServerStartError(
             "PORT_IN_USE",
             `Port ${options.port} on ${host} is already in use. Stop the other process (or another replay-devkit: check http://${host}:${options.port}/health), or choose another port.`,
             { cause: error },
@@ -87,9 +87,13 @@ export function listen(handler: Handler, options: ListenOptions): Promise<Listen
         );
       } else {
         reject(
-          new HttpError("LISTEN_FAILED", `Cannot listen on ${host}:${options.port}: ${error.message}`, {
-            cause: error,
-          }),
+          new ServerStartError(
+            "LISTEN_FAILED",
+            `Cannot listen on ${host}:${options.port}: ${error.message}`,
+            {
+              cause: error,
+            },
+          ),
         );
       }
     };

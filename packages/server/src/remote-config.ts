@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { HttpError } from "./errors.js";
+import { ServerStartError } from "./start-errors.js";
 
 export interface UrlTrigger {
   url: string;
@@ -49,7 +50,7 @@ export interface ResolvedRemoteConfig {
 const TOKEN_PATTERN = /^[\w.-]{1,200}$/;
 
 function check(condition: boolean, message: string): void {
-  if (!condition) throw new HttpError("INVALID_OPTIONS", `recordingConfig: ${message}`);
+  if (!condition) throw new ServerStartError("INVALID_OPTIONS", `recordingConfig: ${message}`);
 }
 
 function isNullableNumber(value: unknown, min: number, max: number): boolean {

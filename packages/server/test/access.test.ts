@@ -2,7 +2,7 @@
 // API and the inspector only to the server's own origin, allowed origins and allowed Host names.
 import { afterEach, describe, expect, it } from "vitest";
 import type { RrwebEvent } from "@replay-devkit/codec";
-import { createHandler, HttpError } from "../src/index.js";
+import { createHandler, ServerStartError } from "../src/index.js";
 import { raw, startServer, type RawResponse, type TestServer } from "./helpers.js";
 
 const servers: TestServer[] = [];
@@ -236,8 +236,8 @@ describe("the JSON API refuses other origins", () => {
       } catch (error) {
         thrown = error;
       }
-      expect(thrown).toBeInstanceOf(HttpError);
-      expect((thrown as HttpError).code).toBe("INVALID_OPTIONS");
+      expect(thrown).toBeInstanceOf(ServerStartError);
+      expect((thrown as ServerStartError).code).toBe("INVALID_OPTIONS");
     }
   });
 });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { packEvent, type RrwebEvent } from "@replay-devkit/codec";
 import { openStore } from "@replay-devkit/store";
 import { tempDir } from "@replay-devkit/test-utils";
-import { createHandler, listen, HttpError } from "../src/index.js";
+import { createHandler, listen, ServerStartError } from "../src/index.js";
 import { POSTHOG_JS_DIST, getJson, raw, startServer, type TestServer } from "./helpers.js";
 
 const servers: TestServer[] = [];
@@ -600,14 +600,14 @@ describe("listen", () => {
     const other = await listen(handler, { port: 0, handleSignals: false });
     await expect(listen(handler, { port: other.port, handleSignals: false })).rejects.toSatisfy(
       (e: unknown) =>
-        e instanceof HttpError && e.code === "PORT_IN_USE" && e.message.includes(String(other.port)),
+        e instanceof ServerStartError && e.code === "PORT_IN_USE" && e.message.includes(String(other.port)),
     );
     await other.close();
 
     // Beyond loopback only with a token (test/auth.test.ts covers the token-protected case).
     await expect(
       listen(handler, { port: 0, host: "0.0.0.0", handleSignals: false, log: (l) => logs.push(l) }),
-    ).rejects.toSatisfy((e: unknown) => e instanceof HttpError && e.code === "TOKEN_REQUIRED");
+    ).rejects.toSatisfy((e: unknown) => e instanceof ServerStartError && e.code === "TOKEN_REQUIRED");
     store.close();
     expect(existsSync(join(dir.path, "db.sqlite"))).toBe(true);
     dir.cleanup();

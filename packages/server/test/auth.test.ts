@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RrwebEvent } from "@replay-devkit/codec";
 import { tempDir } from "@replay-devkit/test-utils";
-import { Auth, createHandler, HttpError, listen, ROUTES } from "../src/index.js";
+import { Auth, createHandler, listen, ROUTES, ServerStartError } from "../src/index.js";
 import { redactUrl } from "../src/auth.js";
 import { raw, startServer, type RawResponse, type TestServer } from "./helpers.js";
 
@@ -77,7 +77,7 @@ describe("with a server token", () => {
   it("refuses tokens that are too short, without echoing them", () => {
     const dir = tempDir("auth-short-");
     try {
-      expect(() => new Auth({ token: "short-secret" })).toThrow(HttpError);
+      expect(() => new Auth({ token: "short-secret" })).toThrow(ServerStartError);
       expect(() => new Auth({ token: "short-secret" })).toThrow(/at least 16 characters/);
       try {
         new Auth({ token: "short-secret" });
@@ -273,7 +273,7 @@ describe("listen beyond loopback", () => {
       const open = createHandler({ store, version: "0.0.0-test", captureDir: null, compactIdleMs: null });
       await expect(listen(open, { port: 0, host: "0.0.0.0", handleSignals: false })).rejects.toSatisfy(
         (e: unknown) =>
-          e instanceof HttpError &&
+          e instanceof ServerStartError &&
           e.code === "TOKEN_REQUIRED" &&
           /--token|REPLAY_DEVKIT_TOKEN/.test(e.message),
       );

@@ -1,7 +1,8 @@
 // GET /api/doctor and the onDiagnostic hook, fed by the bodies the real posthog-js 1.449.2 sent.
 import { afterEach, describe, expect, it } from "vitest";
 import { capturedBody, capturedRequests, type CapturedRequest } from "@replay-devkit/test-utils";
-import type { Diagnostic, DoctorReport } from "../src/index.js";
+import type { DoctorReport } from "@replay-devkit/api";
+import type { Diagnostic } from "../src/index.js";
 import { getJson, raw, startServer, type TestServer } from "./helpers.js";
 
 const HEADLESS_UA =

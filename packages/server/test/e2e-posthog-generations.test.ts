@@ -32,7 +32,7 @@ import {
   type MetaEvents,
 } from "./e2e/checks.js";
 import type { DrivenSession } from "./e2e/drive.js";
-import type { DoctorReport } from "../src/index.js";
+import type { DoctorReport } from "@replay-devkit/api";
 import { caseName, launchE2eBrowser, recordSession, type E2eCase } from "./e2e/session.js";
 
 const CASE_TIMEOUT_MS = 150_000;

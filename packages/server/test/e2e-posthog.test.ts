@@ -6,7 +6,7 @@
 // The old generations run through the same harness and checks in e2e-posthog-generations.test.ts.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DoctorReport } from "../src/index.js";
+import type { DoctorReport } from "@replay-devkit/api";
 import { LATEST_SDK, POSTHOG_JS_VERSION, type LoadVariant } from "./e2e/app-server.js";
 import {
   checkEvents,

@@ -1,10 +1,4 @@
-import type {
-  CaptureEvent,
-  Recording,
-  RrwebEvent,
-  SessionMetadata,
-  SnapshotBatch,
-} from "@replay-devkit/codec";
+import type { CaptureEvent, Recording, RrwebEvent, SnapshotBatch } from "@replay-devkit/codec";
 import type { AppendAppLogsResult, AppLogLimits, AppLogLine, AppLogPage, AppLogQuery } from "./app-logs.js";
 import type { StoreError } from "./errors.js";
 import type { WindowEvent } from "./merge.js";
@@ -28,37 +22,15 @@ export interface StoreOptions {
   migrations?: readonly Migration[];
 }
 
-/** The JSON API's recording object: PostHog-style metadata plus where it came from. */
-export interface RecordingSummary extends SessionMetadata {
-  /** `capture` (posthog-js), `rrweb` (plain rrweb ingest) or the imported file's format. */
-  source: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** Fields of {@link RecordingSummary} the list can be ordered by, across all pages. */
-export const RECORDING_SORT_FIELDS = [
-  "startTime",
-  "durationMs",
-  "activeMs",
-  "firstUrl",
-  "distinctId",
-  "clickCount",
-  "keypressCount",
-  "consoleErrorCount",
-  "sizeBytes",
-  "updatedAt",
-] as const;
-
-export type RecordingSortField = (typeof RECORDING_SORT_FIELDS)[number];
-
-/**
- * The list's order: `<field>:asc` or `<field>:desc` for any {@link RecordingSortField}, or one of
- * the named orders (`newest` = `startTime:desc`, `oldest` = `startTime:asc`, `longest` =
- * `durationMs:desc`, `shortest` = `durationMs:asc`, `updated` = `updatedAt:desc`).
- */
-export type RecordingSort =
-  "newest" | "oldest" | "longest" | "shortest" | "updated" | `${RecordingSortField}:${"asc" | "desc"}`;
+// The JSON API's recording object and the sort names are the API contract's (@replay-devkit/api);
+// the store stores the one and implements the others in SQL.
+import {
+  RECORDING_SORT_FIELDS,
+  type RecordingSort,
+  type RecordingSortField,
+  type RecordingSummary,
+} from "@replay-devkit/api";
+export { RECORDING_SORT_FIELDS, type RecordingSort, type RecordingSortField, type RecordingSummary };
 
 export interface RecordingFilter {
   /** Substring of any visited URL. */

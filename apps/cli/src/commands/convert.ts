@@ -1,14 +1,10 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { EXPORT_FORMATS, type ExportFormat } from "@replay-devkit/api";
 import { defineCommand } from "../command.js";
-import { cliVersion } from "../assets.js";
 import { CliError } from "../errors.js";
-import {
-  EXPORT_FORMATS,
-  decodeFile,
-  encodeRecording,
-  prepareForExport,
-  writeOutput,
-  type ExportFormat,
-} from "../shared.js";
+import { fileExportSource, renderCliExport } from "../exporting.js";
+import { decodeFile, writeOutput } from "../shared.js";
 
 export const convert = defineCommand({
   name: "convert",
@@ -40,12 +36,11 @@ export const convert = defineCommand({
     }
     const source = result.recordings[0];
     if (!source) throw new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${input}: the file holds no recording`);
-    const { recording, redactions, summary } = await prepareForExport(source, !options["no-scrub"]);
-    const { data, binary } = await encodeRecording(
-      recording,
-      options.to as ExportFormat,
-      [...result.redactions, ...redactions],
-      `replay-devkit ${cliVersion()}`,
+    // The file's last change stands in for a stored recording's last update (a bundle's createdAt).
+    const mtime = statSync(resolve(ctx.cwd, input)).mtime;
+    const { data, binary, summary } = await renderCliExport(
+      fileExportSource(source, mtime, result.redactions),
+      { format: options.to as ExportFormat, scrub: options["no-scrub"] ? "raw" : "scrubbed" },
     );
     const written = await writeOutput(ctx, options.output, data, binary);
     if (summary && options.to !== "bundle") ctx.stderr.write(`${summary}\n`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Diagnostic, DoctorReport } from "@replay-devkit/server";
+import type { DoctorReport } from "@replay-devkit/api";
+import type { Diagnostic } from "@replay-devkit/server";
 import { CliError } from "../errors.js";
 import { diagnosticPrinter } from "./dev.js";
 import { formatReport, parseReport } from "./doctor.js";

@@ -1,17 +1,21 @@
 import { request } from "node:http";
+import {
+  API_ROUTES,
+  DIAGNOSTIC_SEVERITIES,
+  type DiagnosticSeverity,
+  type DoctorReport,
+} from "@replay-devkit/api";
 import { defineCommand, parseIntegerOption, usageError } from "../command.js";
 import { CliError, EXIT } from "../errors.js";
 import { probeHealth } from "../probe.js";
 import { JSON_OPTION } from "../shared.js";
-import type { DoctorReport } from "@replay-devkit/server";
 
 /** Cap on the /api/doctor answer: the server keeps at most a few dozen clients with clipped fields. */
 const MAX_REPORT_BYTES = 8 * 1024 * 1024;
 const TIMEOUT_MS = 5_000;
 
-const SEVERITIES = ["error", "warning", "info", "ok"] as const;
-type Severity = (typeof SEVERITIES)[number];
-const MARK: Record<Severity, string> = { error: "✗", warning: "!", info: "i", ok: "✓" };
+const SEVERITIES = DIAGNOSTIC_SEVERITIES;
+const MARK: Record<DiagnosticSeverity, string> = { error: "✗", warning: "!", info: "i", ok: "✓" };
 
 function urlFor(host: string, port: number): string {
   return `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -58,7 +62,7 @@ export const doctor = defineCommand({
         { hint: "Start it with `replay-devkit dev`, or pass the --port/--host it uses." },
       );
     }
-    const report = parseReport(await getJson(probeHost, port, "/api/doctor"), url);
+    const report = parseReport(await getJson(probeHost, port, API_ROUTES.doctor), url);
     if (options.json) ctx.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     else ctx.stdout.write(formatReport(report, url));
     return report.summary.errors > 0 ? EXIT.FINDINGS : EXIT.OK;
@@ -101,7 +105,7 @@ export function parseReport(value: unknown, url: string): DoctorReport {
   const bad = (what: string): never => {
     throw new CliError(
       "REPLAY_DEVKIT_INVALID_INPUT",
-      `${url}/api/doctor answered an unexpected report: ${what}`,
+      `${url}${API_ROUTES.doctor} answered an unexpected report: ${what}`,
       {
         hint: "Use a replay-devkit version that has the capture doctor (the same version as this CLI).",
       },
@@ -121,7 +125,7 @@ export function parseReport(value: unknown, url: string): DoctorReport {
         !isObject(finding) ||
         typeof finding.code !== "string" ||
         typeof finding.message !== "string" ||
-        !SEVERITIES.includes(finding.severity as Severity) ||
+        !SEVERITIES.includes(finding.severity as DiagnosticSeverity) ||
         (finding.fix !== null && typeof finding.fix !== "string")
       )
         bad("a finding without code/severity/message/fix");

@@ -2,7 +2,7 @@
 
 import { useSearchParams } from "next/navigation";
 import { useEffect, useState } from "react";
-import type { RecordingSummary } from "../lib/api";
+import type { ListedRecording } from "../lib/api";
 import { api } from "../lib/api";
 import { checkpointMode } from "../lib/player";
 import { Player } from "./Player";
@@ -13,7 +13,7 @@ export function EmbedView() {
   const id = params.get("id") ?? "";
   const t = Number(params.get("t") ?? "");
   const autoplay = params.get("autoplay") !== "0";
-  const [recording, setRecording] = useState<RecordingSummary | null>(null);
+  const [recording, setRecording] = useState<ListedRecording | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {

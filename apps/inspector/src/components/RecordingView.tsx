@@ -2,14 +2,18 @@
 
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
-import type { AppLogLine, FindingReport, PosthogEvent, RecordingSummary } from "../lib/api";
+import type { AppLogLine, FindingReport, PosthogEvent, ListedRecording } from "../lib/api";
 import { EXPORT_FORMATS, api } from "../lib/api";
 import { checkpointMode } from "../lib/player";
 import type { PlayerController } from "../lib/player";
 import { formatBytes, formatDuration } from "@replay-devkit/codec";
 import { CopyButton } from "./CopyButton";
 import { DomPane } from "./DomPane";
-import { ConsolePane, EventsPane, FindingsPane, NetworkPane, ServerLogsPane } from "./Panes";
+import { ConsolePane } from "./panes/ConsolePane";
+import { EventsPane } from "./panes/EventsPane";
+import { FindingsPane } from "./panes/FindingsPane";
+import { NetworkPane } from "./panes/NetworkPane";
+import { ServerLogsPane } from "./panes/ServerLogsPane";
 import type { HighlightBox } from "./Player";
 import { Player, usePlayerState } from "./Player";
 
@@ -32,7 +36,7 @@ function parseOffset(value: string | null): number | undefined {
 export function RecordingView() {
   const params = useSearchParams();
   const id = params.get("id") ?? "";
-  const [recording, setRecording] = useState<RecordingSummary | null>(null);
+  const [recording, setRecording] = useState<ListedRecording | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [windowId, setWindowId] = useState<string | undefined>(params.get("window") ?? undefined);
   // Offsets in links are relative to the recording's start, so they survive window switches.

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ListQuery, RecordingList } from "../lib/api";
+import { STREAM_EVENTS } from "@replay-devkit/api";
 import { api } from "../lib/api";
 import { COLUMNS, serverSort, type SortKey } from "../lib/list";
 import { formatBytes, formatDuration } from "@replay-devkit/codec";
@@ -91,16 +92,7 @@ export function RecordingsPage() {
     source.onopen = () => setLive(true);
     source.onerror = () => setLive(false);
     source.onmessage = refresh;
-    for (const name of [
-      "created",
-      "updated",
-      "deleted",
-      "recording.created",
-      "recording.updated",
-      "recording.deleted",
-    ]) {
-      source.addEventListener(name, refresh);
-    }
+    for (const name of STREAM_EVENTS) source.addEventListener(name, refresh);
     return () => {
       source.close();
       if (debounce.current) clearTimeout(debounce.current);

@@ -6,67 +6,74 @@ import {
   parseEventsPage,
   parseFindings,
   parsePosthogEvents,
-  parseRecording,
   parseRecordingList,
   parseStreamMessage,
 } from "./api";
 
+// A recording exactly as the server sends it (the contract's RecordingSummary).
 const recording = {
   id: "s1",
   distinctId: "u1",
-  startTime: 1000,
-  endTime: 5000,
+  startTime: "2026-11-22T10:00:00.000Z",
+  endTime: "2026-11-22T10:00:04.000Z",
   durationMs: 4000,
   activeMs: 1200,
   clickCount: 3,
   keypressCount: 9,
+  mouseActivityCount: 4,
   consoleLogCount: 1,
   consoleWarnCount: 1,
   consoleErrorCount: 1,
   firstUrl: "http://app/",
-  urls: ["http://app/", 5],
+  urls: ["http://app/"],
   eventCount: 42,
   sizeBytes: 1234,
   windowIds: ["w1"],
+  source: "capture",
+  createdAt: "2026-11-22T10:00:01.000Z",
+  updatedAt: "2026-11-22T10:00:05.000Z",
 };
 
 describe("response checks", () => {
-  it("accepts a recording list and drops junk inside arrays", () => {
-    const list = parseRecordingList({ recordings: [recording], total: 7 });
+  it("accepts a recording list, with the start and end as epoch milliseconds", () => {
+    const list = parseRecordingList({ recordings: [recording], total: 7, limit: 100, offset: 0 });
     expect(list.total).toBe(7);
     expect(list.recordings[0]).toMatchObject({
       id: "s1",
       clickCount: 3,
       urls: ["http://app/"],
       windowIds: ["w1"],
+      startTime: Date.parse("2026-11-22T10:00:00.000Z"),
+      endTime: Date.parse("2026-11-22T10:00:04.000Z"),
+      updatedAt: "2026-11-22T10:00:05.000Z",
     });
-  });
-
-  it("accepts ISO timestamps and derives a missing duration", () => {
-    const r = parseRecording({
-      id: "x",
-      startTime: "2026-11-22T10:00:00.000Z",
-      endTime: "2026-11-22T10:00:02.500Z",
-    });
-    expect(r.durationMs).toBe(2500);
-    expect(r.clickCount).toBe(0);
-    expect(r.distinctId).toBeNull();
   });
 
   it("rejects shapes that are not what the API promises with a typed error", () => {
-    for (const bad of [null, [], { recordings: "x" }, { recordings: [{ noId: true }] }]) {
+    const { endTime: _end, ...noEnd } = recording;
+    for (const bad of [
+      null,
+      [],
+      { recordings: "x" },
+      { recordings: [{ noId: true }], total: 1 },
+      { recordings: [recording] },
+      { recordings: [noEnd], total: 1 },
+      { recordings: [{ ...recording, startTime: 1000 }], total: 1 },
+      { recordings: [{ ...recording, clickCount: "3" }], total: 1 },
+      { recordings: [{ ...recording, urls: ["http://app/", 5] }], total: 1 },
+    ]) {
       let caught: unknown;
       try {
         parseRecordingList(bad);
       } catch (e) {
         caught = e;
       }
-      expect(caught).toBeInstanceOf(InspectorError);
-      expect((caught as InspectorError).code).toBe("invalid_response");
+      expect(caught, JSON.stringify(bad)).toBeInstanceOf(InspectorError);
+      expect((caught as InspectorError).code).toBe("INVALID_RESPONSE");
     }
   });
 
-  it("reads event pages, skipping entries that are not rrweb events", () => {
+  it("reads event pages, skipping entries that are not {windowId, event}", () => {
     const page = parseEventsPage({
       events: [
         { windowId: "w1", event: { type: 4, timestamp: 1, data: {} } },
@@ -74,28 +81,32 @@ describe("response checks", () => {
         "garbage",
         { type: 2, timestamp: 2, data: {} },
       ],
-      next: 17,
+      next: "17:1",
     });
-    expect(page.events).toEqual([
-      { windowId: "w1", event: { type: 4, timestamp: 1, data: {} } },
-      { windowId: "", event: { type: 2, timestamp: 2, data: {} } },
-    ]);
-    expect(page.next).toBe("17");
+    expect(page.events).toEqual([{ windowId: "w1", event: { type: 4, timestamp: 1, data: {} } }]);
+    expect(page.next).toBe("17:1");
     expect(parseEventsPage({ events: [], next: null }).next).toBeNull();
+    expect(() => parseEventsPage({ events: [], next: 17 })).toThrow(InspectorError);
   });
 
-  it("reads PostHog events in either wrapper", () => {
+  it("reads PostHog events, their time as epoch milliseconds", () => {
     const e = {
       uuid: "1",
       event: "$pageview",
       timestamp: "2026-11-22T10:00:00Z",
+      distinct_id: "u1",
       properties: { $current_url: "http://a/" },
     };
-    expect(parsePosthogEvents({ events: [e, { nope: 1 }] })).toHaveLength(1);
-    expect(parsePosthogEvents([e])[0]).toMatchObject({
-      event: "$pageview",
-      timestamp: Date.parse("2026-11-22T10:00:00Z"),
-    });
+    expect(parsePosthogEvents({ events: [e, { nope: 1 }] })).toEqual([
+      {
+        uuid: "1",
+        event: "$pageview",
+        timestamp: Date.parse("2026-11-22T10:00:00Z"),
+        distinctId: "u1",
+        properties: { $current_url: "http://a/" },
+      },
+    ]);
+    expect(() => parsePosthogEvents([e])).toThrow(InspectorError);
   });
 
   it("reads the privacy report, flattening the masking hint and keeping the total", () => {
@@ -119,7 +130,8 @@ describe("response checks", () => {
           preview: "a***@example.com",
           hint: { settings: ["maskTextSelector"], advice: "Mask this text." },
         },
-        { detector: "jwt", location: "nowhere" },
+        { detector: "jwt", severity: "high", location: "nowhere" },
+        { detector: "email", severity: "fatal", location: { path: "x" } },
       ],
       notes: ['The recording\'s maskTextSelector "li:hover" was not checked for masking.', 7],
     });
@@ -146,13 +158,18 @@ describe("response checks", () => {
     ]);
   });
 
-  it("understands stream messages by event name or type field and ignores the rest", () => {
-    expect(parseStreamMessage("recording.deleted", '{"id":"a"}')).toEqual({ type: "deleted", id: "a" });
-    expect(parseStreamMessage("message", JSON.stringify({ type: "created", recording }))).toMatchObject({
+  it("understands the stream's created, updated and deleted events and ignores the rest", () => {
+    expect(parseStreamMessage("deleted", '{"id":"a","recording":null}')).toEqual({
+      type: "deleted",
+      id: "a",
+    });
+    expect(parseStreamMessage("created", JSON.stringify({ id: "s1", recording }))).toMatchObject({
       type: "created",
       id: "s1",
+      recording: { id: "s1", clickCount: 3 },
     });
-    expect(parseStreamMessage("message", "{not json")).toBeNull();
+    expect(parseStreamMessage("updated", JSON.stringify({ id: "s1", recording: { id: "s1" } }))).toBeNull();
+    expect(parseStreamMessage("created", "{not json")).toBeNull();
     expect(parseStreamMessage("ping", '{"id":"a"}')).toBeNull();
   });
 });

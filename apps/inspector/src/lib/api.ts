@@ -1,46 +1,32 @@
-// A small typed client for the @replay-devkit/server JSON API. Every response is checked at run
-// time, because the inspector may talk to a server from another version of the devkit.
+// A small typed client for the @replay-devkit/server JSON API. The shapes are the contract's
+// (@replay-devkit/api); every answer is still checked at run time, because bytes from a socket are
+// not types. The inspector ships inside the CLI with its own server, so there is one server
+// version to speak to and no fallbacks for others.
+import {
+  API_ROUTES,
+  DIAGNOSTIC_SEVERITIES,
+  STREAM_EVENTS,
+  apiPath,
+  parseApiError,
+  type AppLogLineJson,
+  type DiagnosticSeverity,
+  type DoctorClient,
+  type DoctorReport,
+  type ExportFormat,
+  type FindingsResponse,
+  type ListRecordingsQuery,
+  type RecordingSummary,
+  type WindowEvent as ApiWindowEvent,
+} from "@replay-devkit/api";
+import type { CaptureEvent } from "@replay-devkit/codec";
 
-export type InspectorErrorCode =
-  "network" | "http" | "unauthorized" | "invalid_response" | "not_found" | "import_failed" | "player_failed";
+export { EXPORT_FORMATS } from "@replay-devkit/api";
+export type { DoctorClient, DoctorReport, ExportFormat };
 
-export class InspectorError extends Error {
-  override readonly name = "InspectorError";
-  constructor(
-    readonly code: InspectorErrorCode,
-    message: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
-export interface RecordingSummary {
-  id: string;
-  distinctId: string | null;
-  startTime: number;
-  endTime: number;
-  durationMs: number;
-  activeMs: number;
-  clickCount: number;
-  keypressCount: number;
-  consoleLogCount: number;
-  consoleWarnCount: number;
-  consoleErrorCount: number;
-  firstUrl: string | null;
-  urls: string[];
-  eventCount: number;
-  sizeBytes: number;
-  windowIds: string[];
-}
-
-export interface RecordingList {
-  recordings: RecordingSummary[];
-  total: number;
-}
-
-/** An rrweb event as the server returns it: always unpacked. */
+/**
+ * An rrweb event from the API, checked for its numeric type and timestamp only (the player reads
+ * the rest defensively), so it is looser than the codec's fully typed RrwebEvent.
+ */
 export interface RrwebEvent {
   type: number;
   timestamp: number;
@@ -48,9 +34,52 @@ export interface RrwebEvent {
   delay?: number;
 }
 
-export interface WindowEvent {
-  windowId: string;
-  event: RrwebEvent;
+export type WindowEvent = Omit<ApiWindowEvent, "event"> & { event: RrwebEvent };
+export type DoctorSeverity = DiagnosticSeverity;
+export type ListQuery = ListRecordingsQuery;
+export type AppLogLine = Omit<AppLogLineJson, "offsetMs">;
+
+/** What went wrong talking to the server or playing a recording; one code per thing a user can act on. */
+export type InspectorErrorCode =
+  /** The server cannot be reached. */
+  | "NETWORK"
+  /** The server answered with an error status (other than 401 and 404). */
+  | "HTTP"
+  /** The server has a token and this browser is not signed in (or its sign-in expired). */
+  | "UNAUTHORIZED"
+  /** The server answered something that is not what the API promises. */
+  | "INVALID_RESPONSE"
+  /** The recording (or route) does not exist. */
+  | "NOT_FOUND"
+  /** The player cannot play this window. */
+  | "PLAYER_FAILED";
+
+export class InspectorError extends Error {
+  override readonly name = "InspectorError";
+  readonly code: InspectorErrorCode;
+  /** The HTTP status, for answers from the server. */
+  readonly status?: number;
+
+  constructor(code: InspectorErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+export function isInspectorError(value: unknown): value is InspectorError {
+  return value instanceof InspectorError;
+}
+
+/** A recording as the inspector uses it: the API's, with its start and end as epoch milliseconds. */
+export type ListedRecording = Omit<RecordingSummary, "startTime" | "endTime"> & {
+  startTime: number;
+  endTime: number;
+};
+
+export interface RecordingList {
+  recordings: ListedRecording[];
+  total: number;
 }
 
 export interface EventsPage {
@@ -58,6 +87,7 @@ export interface EventsPage {
   next: string | null;
 }
 
+/** A PostHog event of the session (the API's CaptureEvent) with its time as epoch milliseconds. */
 export interface PosthogEvent {
   uuid: string | null;
   event: string;
@@ -66,23 +96,23 @@ export interface PosthogEvent {
   properties: Record<string, unknown>;
 }
 
-export interface FindingLocation {
-  windowId: string | null;
-  eventIndex: number | null;
-  timestamp: number | null;
-  path: string;
-  /** What kind of event holds it: `FullSnapshot`, `Plugin/rrweb/network@1`, an analytics event name. */
-  event?: string;
-  selector?: string;
-  header?: string;
-  attribute?: string;
-}
+type ApiFinding = FindingsResponse["findings"][number];
 
+/** A privacy finding as the pane lists it: the scan's, with the masking hint as one readable line. */
 export interface Finding {
   detector: string;
   label: string | null;
-  severity: string | null;
-  location: FindingLocation;
+  severity: ApiFinding["severity"];
+  location: {
+    windowId: string | null;
+    eventIndex: number | null;
+    timestamp: number | null;
+    path: string;
+    event?: string;
+    selector?: string;
+    header?: string;
+    attribute?: string;
+  };
   preview: string;
   /** The posthog-js setting that would have masked it, as one readable line. */
   maskingHint: string;
@@ -96,41 +126,8 @@ export interface FindingReport {
   notes: string[];
 }
 
-export type ExportFormat = "posthog" | "rrweb" | "bundle" | "har";
-export const EXPORT_FORMATS: readonly ExportFormat[] = ["posthog", "rrweb", "bundle", "har"];
-
-/** Recording fields the server can order the whole list by (the store's `RecordingSortField`). */
-export type SortField =
-  | "startTime"
-  | "durationMs"
-  | "activeMs"
-  | "firstUrl"
-  | "distinctId"
-  | "clickCount"
-  | "keypressCount"
-  | "consoleErrorCount"
-  | "sizeBytes"
-  | "updatedAt";
-
-/** The orders the server can sort the whole list by (`GET /api/recordings?sort=`). */
-export type ServerSort =
-  "newest" | "oldest" | "longest" | "shortest" | "updated" | `${SortField}:${"asc" | "desc"}`;
-
-export interface ListQuery {
-  url?: string;
-  distinctId?: string;
-  hasErrors?: boolean;
-  minDurationMs?: number;
-  from?: number;
-  to?: number;
-  limit?: number;
-  offset?: number;
-  sort?: ServerSort;
-}
-
 export type StreamMessage =
-  | { type: "created" | "updated"; id: string; recording: RecordingSummary | null }
-  | { type: "deleted"; id: string };
+  { type: "created" | "updated"; id: string; recording: ListedRecording } | { type: "deleted"; id: string };
 
 // ---------------------------------------------------------------------------------------------
 // Runtime checks. Small and explicit rather than a schema library: the inspector ships as static
@@ -144,63 +141,64 @@ function isObject(value: unknown): value is Json {
 
 function bad(what: string): never {
   throw new InspectorError(
-    "invalid_response",
-    `The server sent an unexpected ${what}. Is the inspector talking to a matching replay-devkit server?`,
+    "INVALID_RESPONSE",
+    `The server sent an unexpected ${what}. Is the inspector talking to a replay-devkit server?`,
   );
 }
 
-function num(value: unknown, fallback?: number): number {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value)))
-    return Number(value);
-  if (fallback !== undefined) return fallback;
-  return bad("number");
+function num(value: unknown, what: string): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : bad(what);
 }
 
 function str(value: unknown): string | null {
   return typeof value === "string" ? value : null;
 }
 
-function time(value: unknown): number {
-  if (typeof value === "string") {
-    const parsed = Date.parse(value);
-    if (Number.isFinite(parsed)) return parsed;
-  }
-  return num(value, 0);
+function isoTime(value: unknown, what: string): number {
+  const parsed = typeof value === "string" ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(parsed) ? parsed : bad(what);
 }
 
-function strings(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+function strings(value: unknown, what: string): string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : bad(what);
 }
 
-export function parseRecording(value: unknown): RecordingSummary {
+const COUNTS = [
+  "durationMs",
+  "activeMs",
+  "clickCount",
+  "keypressCount",
+  "mouseActivityCount",
+  "consoleLogCount",
+  "consoleWarnCount",
+  "consoleErrorCount",
+  "eventCount",
+  "sizeBytes",
+] as const satisfies readonly (keyof RecordingSummary)[];
+
+export function parseRecording(value: unknown): ListedRecording {
   if (!isObject(value) || typeof value.id !== "string") return bad("recording object");
-  const startTime = time(value.startTime);
-  const endTime = time(value.endTime ?? value.startTime);
+  const counts = Object.fromEntries(
+    COUNTS.map((key) => [key, num(value[key], `recording ${key}`)]),
+  ) as Record<(typeof COUNTS)[number], number>;
   return {
+    ...counts,
     id: value.id,
     distinctId: str(value.distinctId),
-    startTime,
-    endTime,
-    durationMs: num(value.durationMs, Math.max(0, endTime - startTime)),
-    activeMs: num(value.activeMs, 0),
-    clickCount: num(value.clickCount, 0),
-    keypressCount: num(value.keypressCount, 0),
-    consoleLogCount: num(value.consoleLogCount, 0),
-    consoleWarnCount: num(value.consoleWarnCount, 0),
-    consoleErrorCount: num(value.consoleErrorCount, 0),
+    startTime: isoTime(value.startTime, "recording startTime"),
+    endTime: isoTime(value.endTime, "recording endTime"),
     firstUrl: str(value.firstUrl),
-    urls: strings(value.urls),
-    eventCount: num(value.eventCount, 0),
-    sizeBytes: num(value.sizeBytes, 0),
-    windowIds: strings(value.windowIds),
+    urls: strings(value.urls, "recording urls"),
+    windowIds: strings(value.windowIds, "recording windowIds"),
+    source: str(value.source) ?? bad("recording source"),
+    createdAt: str(value.createdAt) ?? bad("recording createdAt"),
+    updatedAt: str(value.updatedAt) ?? bad("recording updatedAt"),
   };
 }
 
 export function parseRecordingList(value: unknown): RecordingList {
   if (!isObject(value) || !Array.isArray(value.recordings)) return bad("recording list");
-  const recordings = value.recordings.map(parseRecording);
-  return { recordings, total: num(value.total, recordings.length) };
+  return { recordings: value.recordings.map(parseRecording), total: num(value.total, "recording total") };
 }
 
 export function parseEvent(value: unknown): RrwebEvent | null {
@@ -208,52 +206,42 @@ export function parseEvent(value: unknown): RrwebEvent | null {
   return value as unknown as RrwebEvent;
 }
 
+/** One `{windowId, event}` item of `/events` or `/events.ndjson`; null when it is not one. */
+function parseWindowEvent(item: unknown): WindowEvent | null {
+  if (!isObject(item) || typeof item.windowId !== "string") return null;
+  const event = parseEvent(item.event);
+  return event ? { windowId: item.windowId, event } : null;
+}
+
 export function parseEventsPage(value: unknown): EventsPage {
   if (!isObject(value) || !Array.isArray(value.events)) return bad("events page");
   const events: WindowEvent[] = [];
   for (const item of value.events) {
-    if (!isObject(item)) continue;
-    // Accept both `{windowId, event}` and a bare event, so older servers still play.
-    const event = parseEvent("event" in item ? item.event : item);
-    if (event) events.push({ windowId: str(item.windowId) ?? "", event });
+    const parsed = parseWindowEvent(item);
+    if (parsed) events.push(parsed);
   }
-  const next = value.next;
-  return {
-    events,
-    next: typeof next === "string" ? next : typeof next === "number" ? String(next) : null,
-  };
+  if (value.next !== null && typeof value.next !== "string") return bad("events page cursor");
+  return { events, next: value.next };
 }
 
 export function parsePosthogEvent(value: unknown): PosthogEvent | null {
-  if (!isObject(value)) return null;
-  const name = str(value.event);
-  if (name === null) return null;
-  const properties = isObject(value.properties) ? value.properties : {};
+  if (!isObject(value) || typeof value.event !== "string" || !isObject(value.properties)) return null;
+  const event = value as unknown as CaptureEvent;
+  const timestamp = event.timestamp === undefined ? Number.NaN : Date.parse(event.timestamp);
+  if (!Number.isFinite(timestamp)) return null;
   return {
-    uuid: str(value.uuid),
-    event: name,
-    timestamp: time(value.timestamp ?? properties.$time),
-    distinctId: str(value.distinctId ?? value.distinct_id ?? properties.distinct_id),
-    properties,
+    uuid: event.uuid ?? null,
+    event: event.event,
+    timestamp,
+    // posthog-js sends the distinct id at the top level or, in older batches, in properties.
+    distinctId: str(event.distinct_id) ?? str(event.properties.distinct_id),
+    properties: event.properties,
   };
 }
 
 export function parsePosthogEvents(value: unknown): PosthogEvent[] {
-  const list = Array.isArray(value)
-    ? value
-    : isObject(value) && Array.isArray(value.events)
-      ? value.events
-      : null;
-  if (list === null) return bad("PostHog events list");
-  return list.map(parsePosthogEvent).filter((e): e is PosthogEvent => e !== null);
-}
-
-/** A line of the app's output stored by `replay-devkit dev -- <command>`. */
-export interface AppLogLine {
-  seq: number;
-  timestamp: number;
-  stream: "stdout" | "stderr" | "devkit";
-  text: string;
+  if (!isObject(value) || !Array.isArray(value.events)) return bad("PostHog events list");
+  return value.events.map(parsePosthogEvent).filter((e): e is PosthogEvent => e !== null);
 }
 
 export interface AppLogPage {
@@ -261,41 +249,45 @@ export interface AppLogPage {
   next: string | null;
 }
 
-const LOG_STREAMS = new Set(["stdout", "stderr", "devkit"]);
+const LOG_STREAMS: readonly string[] = ["stdout", "stderr", "devkit"] satisfies AppLogLineJson["stream"][];
 
 export function parseAppLogPage(value: unknown): AppLogPage {
   if (!isObject(value) || !Array.isArray(value.lines)) return bad("server log page");
   const lines: AppLogLine[] = [];
   for (const item of value.lines) {
     if (!isObject(item) || typeof item.text !== "string" || typeof item.stream !== "string") continue;
-    if (!LOG_STREAMS.has(item.stream)) continue;
-    const timestamp = num(item.timestamp, Number.NaN);
-    if (!Number.isFinite(timestamp)) continue;
+    if (!LOG_STREAMS.includes(item.stream)) continue;
+    if (typeof item.timestamp !== "number" || !Number.isFinite(item.timestamp)) continue;
+    if (typeof item.seq !== "number") continue;
     lines.push({
-      seq: num(item.seq, lines.length),
-      timestamp,
+      seq: item.seq,
+      timestamp: item.timestamp,
       stream: item.stream as AppLogLine["stream"],
       text: item.text,
     });
   }
-  return { lines, next: typeof value.next === "string" ? value.next : null };
+  if (value.next !== null && typeof value.next !== "string") return bad("server log cursor");
+  return { lines, next: value.next };
 }
 
 function hintText(value: unknown): string {
-  if (typeof value === "string") return value;
   if (!isObject(value)) return "";
   const advice = str(value.advice) ?? "";
-  const settings = strings(value.settings);
+  const settings = Array.isArray(value.settings) ? value.settings.filter((v) => typeof v === "string") : [];
   return settings.length ? `${advice} (${settings.join(", ")})`.trim() : advice;
 }
 
+const SEVERITIES: readonly string[] = ["low", "medium", "high"] satisfies ApiFinding["severity"][];
+
 export function parseFindings(value: unknown): FindingReport {
-  if (!isObject(value) || !Array.isArray(value.findings)) return bad("findings list");
+  if (!isObject(value) || !Array.isArray(value.findings) || !isObject(value.totals))
+    return bad("findings list");
   const out: Finding[] = [];
   for (const item of value.findings) {
-    if (!isObject(item) || !isObject(item.location)) continue;
+    if (!isObject(item) || !isObject(item.location) || typeof item.detector !== "string") continue;
+    if (!SEVERITIES.includes(String(item.severity))) continue;
     const loc = item.location;
-    const location: FindingLocation = {
+    const location: Finding["location"] = {
       windowId: str(loc.windowId),
       eventIndex: typeof loc.eventIndex === "number" ? loc.eventIndex : null,
       timestamp: typeof loc.timestamp === "number" ? loc.timestamp : null,
@@ -306,45 +298,40 @@ export function parseFindings(value: unknown): FindingReport {
       if (v !== null) location[key] = v;
     }
     out.push({
-      detector: str(item.detector) ?? "unknown",
+      detector: item.detector,
       label: str(item.label),
-      severity: str(item.severity),
+      severity: item.severity as Finding["severity"],
       location,
       preview: str(item.preview) ?? "",
-      maskingHint: hintText(item.hint ?? item.maskingHint),
+      maskingHint: hintText(item.hint),
     });
   }
-  const totals = isObject(value.totals) ? value.totals : {};
   const notes = Array.isArray(value.notes)
     ? value.notes.filter((n): n is string => typeof n === "string")
     : [];
-  return { findings: out, total: num(totals.findings, out.length), notes };
+  return { findings: out, total: num(value.totals.findings, "findings total"), notes };
 }
 
+/** One server-sent event of `/api/stream`: its name is the change's type, its data `{id, recording}`. */
 export function parseStreamMessage(eventName: string, data: string): StreamMessage | null {
+  if (!(STREAM_EVENTS as readonly string[]).includes(eventName)) return null;
   let value: unknown;
   try {
     value = JSON.parse(data);
   } catch {
     return null;
   }
-  if (!isObject(value)) return null;
-  const kind = str(value.type) ?? eventName.replace(/^recording[.:_-]?/, "");
-  const recordingValue = isObject(value.recording) ? value.recording : null;
-  const id = str(value.id) ?? (recordingValue ? str(recordingValue.id) : null);
-  if (id === null) return null;
-  const normalized = kind.replace(/^recording[.:_-]?/, "");
-  if (normalized === "deleted") return { type: "deleted", id };
-  if (normalized === "created" || normalized === "updated") {
-    let recording: RecordingSummary | null = null;
-    try {
-      recording = recordingValue ? parseRecording(recordingValue) : null;
-    } catch {
-      recording = null;
-    }
-    return { type: normalized, id, recording };
+  if (!isObject(value) || typeof value.id !== "string") return null;
+  if (eventName === "deleted") return { type: "deleted", id: value.id };
+  try {
+    return {
+      type: eventName as "created" | "updated",
+      id: value.id,
+      recording: parseRecording(value.recording),
+    };
+  } catch {
+    return null;
   }
-  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,17 +360,12 @@ export function apiUrl(path: string, query?: Record<string, string | number | bo
 }
 
 async function errorFrom(response: Response): Promise<InspectorError> {
-  let message = `${response.status} ${response.statusText}`.trim();
-  try {
-    const body: unknown = await response.json();
-    if (isObject(body) && isObject(body.error) && typeof body.error.message === "string") {
-      message = body.error.message;
-    }
-  } catch {
-    // Not a JSON error body; keep the status line.
-  }
-  if (response.status === 401) return new InspectorError("unauthorized", message, 401);
-  return new InspectorError(response.status === 404 ? "not_found" : "http", message, response.status);
+  const body: unknown = await response.json().catch(() => null);
+  const message = parseApiError(body)?.message ?? `${response.status} ${response.statusText}`.trim();
+  if (response.status === 401) return new InspectorError("UNAUTHORIZED", message, { status: 401 });
+  return new InspectorError(response.status === 404 ? "NOT_FOUND" : "HTTP", message, {
+    status: response.status,
+  });
 }
 
 async function request(url: string, init?: RequestInit): Promise<Response> {
@@ -393,16 +375,15 @@ async function request(url: string, init?: RequestInit): Promise<Response> {
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
     throw new InspectorError(
-      "network",
+      "NETWORK",
       `Cannot reach the replay-devkit server at ${apiBase() || "this origin"}. Is \`replay-devkit dev\` running?`,
-      undefined,
       { cause },
     );
   }
   if (!response.ok) {
     const error = await errorFrom(response);
     // A server with a token and a browser without (or with an expired) sign-in: go and sign in.
-    if (error.code === "unauthorized" && typeof window !== "undefined" && !apiBase()) {
+    if (error.code === "UNAUTHORIZED" && typeof window !== "undefined" && !apiBase()) {
       const next = window.location.pathname + window.location.search;
       window.location.assign(`/sign-in?next=${encodeURIComponent(next)}`);
     }
@@ -416,76 +397,45 @@ async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
   try {
     return await response.json();
   } catch (cause) {
-    throw new InspectorError(
-      "invalid_response",
-      `The server sent a response that is not JSON (${url}).`,
-      undefined,
-      {
-        cause,
-      },
-    );
+    throw new InspectorError("INVALID_RESPONSE", `The server sent a response that is not JSON (${url}).`, {
+      cause,
+    });
   }
 }
-
-export type DoctorSeverity = "error" | "warning" | "info" | "ok";
-
-export interface DoctorFinding {
-  code: string;
-  severity: DoctorSeverity;
-  message: string;
-  fix: string | null;
-}
-
-/** One app in one browser, as the capture doctor keys it (page origin + user agent). */
-export interface DoctorClient {
-  id: string;
-  label: string;
-  findings: DoctorFinding[];
-}
-
-export interface DoctorReport {
-  clients: DoctorClient[];
-}
-
-const DOCTOR_SEVERITIES: readonly string[] = ["error", "warning", "info", "ok"];
 
 /** `GET /api/doctor`; findings with an unknown severity are dropped rather than shown wrongly. */
 export function parseDoctorReport(value: unknown): DoctorReport {
   if (!isObject(value) || !Array.isArray(value.clients)) return bad("doctor report");
+  const report = value as unknown as DoctorReport;
   const clients: DoctorClient[] = [];
   for (const item of value.clients) {
     if (!isObject(item) || !Array.isArray(item.findings)) continue;
-    const label = str(item.label);
-    const id = str(item.id);
-    if (label === null || id === null) continue;
-    const findings: DoctorFinding[] = [];
-    for (const f of item.findings) {
-      if (!isObject(f) || !DOCTOR_SEVERITIES.includes(String(f.severity))) continue;
-      const code = str(f.code);
-      const message = str(f.message);
-      if (code === null || message === null) continue;
-      findings.push({ code, severity: f.severity as DoctorSeverity, message, fix: str(f.fix) });
-    }
-    clients.push({ id, label, findings });
+    if (typeof item.label !== "string" || typeof item.id !== "string") continue;
+    const client = item as unknown as DoctorClient;
+    const findings = client.findings.filter(
+      (f: unknown) =>
+        isObject(f) &&
+        (DIAGNOSTIC_SEVERITIES as readonly unknown[]).includes(f.severity) &&
+        typeof f.code === "string" &&
+        typeof f.message === "string" &&
+        (f.fix === null || typeof f.fix === "string"),
+    );
+    clients.push({ ...client, findings });
   }
-  return { clients };
+  return { ...report, clients };
 }
-
-const enc = encodeURIComponent;
 
 export const api = {
   async listRecordings(query: ListQuery = {}, signal?: AbortSignal): Promise<RecordingList> {
-    const { hasErrors, ...rest } = query;
-    return parseRecordingList(await getJson(apiUrl("/api/recordings", { ...rest, hasErrors }), signal));
+    return parseRecordingList(await getJson(apiUrl(API_ROUTES.recordings, { ...query }), signal));
   },
 
-  async getRecording(id: string, signal?: AbortSignal): Promise<RecordingSummary> {
-    const body = await getJson(apiUrl(`/api/recordings/${enc(id)}`), signal);
-    return parseRecording(isObject(body) && "recording" in body ? body.recording : body);
+  async getRecording(id: string, signal?: AbortSignal): Promise<ListedRecording> {
+    return parseRecording(await getJson(apiUrl(apiPath("recording", { id })), signal));
   },
 
   async deleteRecording(id: string): Promise<void> {
-    await request(apiUrl(`/api/recordings/${enc(id)}`), { method: "DELETE" });
+    await request(apiUrl(apiPath("recording", { id })), { method: "DELETE" });
   },
 
   /**
@@ -494,10 +444,10 @@ export const api = {
    */
   async shareGrant(id: string): Promise<string | null> {
     try {
-      const response = await request(apiUrl(`/api/recordings/${enc(id)}/share`), { method: "POST" });
+      const response = await request(apiUrl(apiPath("share", { id })), { method: "POST" });
       const body: unknown = await response.json();
       if (isObject(body) && typeof body.grant === "string") return body.grant;
-      throw new InspectorError("invalid_response", "The server's share answer has no grant.");
+      throw new InspectorError("INVALID_RESPONSE", "The server's share answer has no grant.");
     } catch (error) {
       if (error instanceof InspectorError && error.status === 400) return null;
       throw error;
@@ -510,25 +460,22 @@ export const api = {
     signal?: AbortSignal,
   ): Promise<EventsPage> {
     const query = { window: options.window, after: options.after ?? undefined, limit: options.limit };
-    return parseEventsPage(await getJson(apiUrl(`/api/recordings/${enc(id)}/events`, query), signal));
+    return parseEventsPage(await getJson(apiUrl(apiPath("events", { id }), query), signal));
   },
 
-  /**
-   * Every remaining event after `after` as one streamed NDJSON response, yielded in batches as the
-   * bytes arrive. Rejects with `not_found` on servers without the streaming route.
-   */
+  /** Every remaining event after `after` as one streamed NDJSON response, yielded in batches as the bytes arrive. */
   async *streamEvents(
     id: string,
     options: { window?: string; after?: string | null },
     signal?: AbortSignal,
   ): AsyncGenerator<WindowEvent[]> {
-    const url = apiUrl(`/api/recordings/${enc(id)}/events.ndjson`, {
+    const url = apiUrl(apiPath("eventsNdjson", { id }), {
       window: options.window,
       after: options.after ?? undefined,
     });
     const response = await request(url, signal ? { signal } : undefined);
     if (!response.body)
-      throw new InspectorError("invalid_response", "The server sent an events stream without a body.");
+      throw new InspectorError("INVALID_RESPONSE", "The server sent an events stream without a body.");
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let buffer = "";
@@ -541,14 +488,13 @@ export const api = {
           item = JSON.parse(line);
         } catch (cause) {
           throw new InspectorError(
-            "invalid_response",
+            "INVALID_RESPONSE",
             "The events stream has a line that is not JSON; the recording may be corrupt.",
-            undefined,
             { cause },
           );
         }
-        const page = parseEventsPage({ events: [item], next: null });
-        if (page.events[0]) batch.push(page.events[0]);
+        const parsed = parseWindowEvent(item);
+        if (parsed) batch.push(parsed);
       }
       return batch;
     };
@@ -571,29 +517,17 @@ export const api = {
   },
 
   async posthogEvents(id: string, signal?: AbortSignal): Promise<PosthogEvent[]> {
-    return parsePosthogEvents(await getJson(apiUrl(`/api/recordings/${enc(id)}/posthog-events`), signal));
+    return parsePosthogEvents(await getJson(apiUrl(apiPath("posthogEvents", { id })), signal));
   },
 
-  /**
-   * The app's log lines within the recording's time range (and the server's margin), every page up
-   * to `maxLines`. Servers from before the route answer 404: that reads as no lines.
-   */
+  /** The app's log lines within the recording's time range (and the server's margin), every page up to `maxLines`. */
   async appLogs(id: string, signal?: AbortSignal, maxLines = 20_000): Promise<AppLogLine[]> {
     const lines: AppLogLine[] = [];
     let after: string | null = null;
     do {
-      let page: AppLogPage;
-      try {
-        page = parseAppLogPage(
-          await getJson(
-            apiUrl(`/api/recordings/${enc(id)}/logs`, { limit: 5000, after: after ?? undefined }),
-            signal,
-          ),
-        );
-      } catch (error) {
-        if (error instanceof InspectorError && error.code === "not_found" && lines.length === 0) return [];
-        throw error;
-      }
+      const page: AppLogPage = parseAppLogPage(
+        await getJson(apiUrl(apiPath("logs", { id }), { limit: 5000, after: after ?? undefined }), signal),
+      );
       lines.push(...page.lines);
       after = page.next;
     } while (after !== null && lines.length < maxLines);
@@ -601,35 +535,30 @@ export const api = {
   },
 
   async findings(id: string, signal?: AbortSignal): Promise<FindingReport> {
-    return parseFindings(await getJson(apiUrl(`/api/recordings/${enc(id)}/findings`), signal));
+    return parseFindings(await getJson(apiUrl(apiPath("findings", { id })), signal));
   },
 
   exportUrl(id: string, format: ExportFormat): string {
-    return apiUrl(`/api/recordings/${enc(id)}/export`, { format });
+    return apiUrl(apiPath("export", { id }), { format });
   },
 
   async importFile(file: Blob): Promise<string[]> {
-    const response = await request(apiUrl("/api/import"), {
+    const response = await request(apiUrl(API_ROUTES.import), {
       method: "POST",
       body: file,
       headers: { "content-type": file.type || "application/octet-stream" },
     });
     const body: unknown = await response.json().catch(() => null);
-    if (!isObject(body) || !Array.isArray(body.imported)) return bad("import result");
-    return strings(body.imported);
+    if (!isObject(body)) return bad("import result");
+    return strings(body.imported, "import result");
   },
 
   streamUrl(): string {
-    return apiUrl("/api/stream");
+    return apiUrl(API_ROUTES.stream);
   },
 
-  /** The capture doctor's findings; null from a server that predates it. */
-  async doctor(signal?: AbortSignal): Promise<DoctorReport | null> {
-    try {
-      return parseDoctorReport(await getJson(apiUrl("/api/doctor"), signal));
-    } catch (error) {
-      if (error instanceof InspectorError && error.code === "not_found") return null;
-      throw error;
-    }
+  /** The capture doctor's findings. */
+  async doctor(signal?: AbortSignal): Promise<DoctorReport> {
+    return parseDoctorReport(await getJson(apiUrl(API_ROUTES.doctor), signal));
   },
 };

@@ -1,6 +1,6 @@
 import { RECORDING_SORTS, type RecordingSort } from "@replay-devkit/store";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import type { ServerSort } from "./api";
+import type { RecordingSort as ContractSort } from "@replay-devkit/api";
 import { COLUMNS, serverSort } from "./list";
 
 describe("recordings list sorting", () => {
@@ -15,7 +15,8 @@ describe("recordings list sorting", () => {
     expect(serverSort("clickCount", "desc")).toBe("clickCount:desc");
   });
 
-  it("mirrors the store's sort type exactly", () => {
-    expectTypeOf<ServerSort>().toEqualTypeOf<RecordingSort>();
+  it("sorts by the contract's sort type, which the store implements exactly", () => {
+    expectTypeOf<ReturnType<typeof serverSort>>().toEqualTypeOf<ContractSort>();
+    expectTypeOf<ContractSort>().toEqualTypeOf<RecordingSort>();
   });
 });

@@ -1,11 +1,11 @@
 // The recordings list's columns and how each one asks the server for its order. Kept out of the
 // component so a unit test can check every sortable column against what the server accepts.
-import type { ServerSort, SortField } from "./api";
+import type { RecordingSort, RecordingSortField } from "@replay-devkit/api";
 
 /** The list's sortable columns (every server sort field but `updatedAt`, which has no column). */
-export type SortKey = Exclude<SortField, "updatedAt">;
+export type SortKey = Exclude<RecordingSortField, "updatedAt">;
 
-export function serverSort(key: SortKey, order: "asc" | "desc"): ServerSort {
+export function serverSort(key: SortKey, order: "asc" | "desc"): RecordingSort {
   return `${key}:${order}`;
 }
 

@@ -16,7 +16,6 @@ export function checkpointMode(value: string | null): CheckpointMode {
   return value === "0" || value === "off" ? "off" : value === "always" ? "always" : "auto";
 }
 const FIRST_PAGE = 400;
-const PAGE = 10_000;
 // rrweb's timer speed while fast-forwarding through a gap; the gap end is reached in ~0.5 s.
 const MAX_SKIP_SPEED = 360;
 // Rebuilding a checkpoint's snapshot costs about as much as applying this many events.
@@ -135,37 +134,24 @@ export class PlayerController {
     const signal = this.abort.signal;
     const rrwebModule = import("rrweb");
     // A small first page draws the first frame quickly; the rest streams in as NDJSON (one
-    // response, pipelined with the server's reads), or page by page from servers without it.
-    let page = await api.eventsPage(recordingId, { window: windowId, limit: FIRST_PAGE }, signal);
+    // response, pipelined with the server's reads).
+    const page = await api.eventsPage(recordingId, { window: windowId, limit: FIRST_PAGE }, signal);
     await this.accept(page.events, page.next === null, rrwebModule);
-    let streamed = false;
     if (page.next !== null && !this.destroyed) {
-      try {
-        for await (const batch of api.streamEvents(
-          recordingId,
-          { window: windowId, after: page.next },
-          signal,
-        )) {
-          if (this.destroyed) return;
-          streamed = true;
-          await this.accept(batch, false, rrwebModule);
-        }
-        streamed = true;
-        await this.accept([], true, rrwebModule);
-      } catch (error) {
-        if (streamed || !(error instanceof InspectorError) || error.code !== "not_found") throw error;
+      for await (const batch of api.streamEvents(
+        recordingId,
+        { window: windowId, after: page.next },
+        signal,
+      )) {
+        if (this.destroyed) return;
+        await this.accept(batch, false, rrwebModule);
       }
-    }
-    while (!streamed && page.next !== null && !this.destroyed) {
-      page = await api.eventsPage(recordingId, { window: windowId, after: page.next, limit: PAGE }, signal);
-      await this.accept(page.events, page.next === null || page.events.length === 0, rrwebModule);
-      // Let the page paint and handle input between pages.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await this.accept([], true, rrwebModule);
     }
     if (this.destroyed) return;
     if (!this.replayer) {
       throw new InspectorError(
-        "player_failed",
+        "PLAYER_FAILED",
         this.derivation.events.length === 0
           ? "This window has no rrweb events to play."
           : "This window has no full snapshot (or no Meta event before it), so there is nothing rrweb can draw.",
@@ -241,7 +227,7 @@ export class PlayerController {
   /** Builds a Replayer over `events`, whose first event sits at epoch ms `base`. */
   private mount(events: RrwebEvent[], base: number, checkpoint: Checkpoint | null): RrwebReplayer {
     const Replayer = this.ReplayerClass;
-    if (!Replayer) throw new InspectorError("player_failed", "rrweb is not loaded yet.");
+    if (!Replayer) throw new InspectorError("PLAYER_FAILED", "rrweb is not loaded yet.");
     if (this.replayer) {
       try {
         this.replayer.destroy();

@@ -14,6 +14,8 @@ import {
 } from "@replay-devkit/codec";
 import type { PosthogEvent, RrwebEvent } from "./api";
 
+export { EventType, IncrementalSource };
+
 /** Sources that mean the user did something (the player skips stretches without them). */
 const ACTIVE_SOURCES = new Set<number>([
   IncrementalSource.MouseMove,

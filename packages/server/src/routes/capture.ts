@@ -1,21 +1,18 @@
+import { API_HEADERS } from "@replay-devkit/api";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import {
-  CodecError,
   decodeCaptureBody,
   isGzip,
   splitCaptureEvents,
   type CaptureEvent,
-  type SnapshotBatch,
+  type RejectedCaptureEvent,
+  type SplitCapture,
 } from "@replay-devkit/codec";
 import type { RouteContext } from "../context.js";
 import { HttpError } from "../errors.js";
 import { readBody, sendAck } from "../http.js";
-
-// A $snapshot the codec cannot read on its own (no session, broken packing, not rrweb) is dropped
-// from an otherwise good body; anything hinting at hostile input still refuses the whole request.
-const DROPPABLE = new Set(["INVALID_CAPTURE", "INVALID_EVENT", "INVALID_GZIP", "INVALID_JSON"]);
 
 /**
  * `/e/`, `/i/v0/e/`, `/batch/`, `/capture/`, `/s/` and friends. posthog-js treats anything but
@@ -38,21 +35,14 @@ export async function capture(ctx: RouteContext): Promise<void> {
   if (options.captureDir) saveRawBody(ctx, body);
   if (body.length === 0)
     throw new HttpError("INVALID_BODY", "The capture request has an empty body; expected events.");
-  let payload: Uint8Array = body;
-  let query = ctx.query;
-  if (isGzip(body)) {
-    payload = gunzipBody(body, options.limits.maxDecompressedBytes);
-    if (query.has("compression")) {
-      // The body is plain JSON now; a gzip hint would make the codec look for gzip again.
-      query = new URLSearchParams(query);
-      query.delete("compression");
-    }
-  }
+  const inflated = isGzip(body);
+  const payload = inflated ? gunzipBody(body, options.limits.maxDecompressedBytes) : body;
   const decoded = decodeCaptureBody(payload, {
     contentType: req.headers["content-type"] ?? null,
-    query,
+    query: ctx.query,
     limits: { maxDecompressedBytes: options.limits.maxDecompressedBytes },
     receivedAt: new Date(),
+    inflated,
   });
   // With --project-token, only the listed PostHog projects may write here (checked before storing).
   options.auth.checkProject(decoded.apiKey);
@@ -69,8 +59,8 @@ export async function capture(ctx: RouteContext): Promise<void> {
   }
   if (split.rejected.length > 0) {
     ctx.state.rejectedEvents += split.rejected.length;
-    ctx.res.setHeader("x-replay-devkit-rejected", String(split.rejected.length));
-    const first = split.rejected[0] as { index: number; error: CodecError };
+    ctx.res.setHeader(API_HEADERS.rejected, String(split.rejected.length));
+    const first = split.rejected[0] as RejectedCaptureEvent;
     options.log(
       `replay-devkit: ${ctx.pathname}: stored ${decoded.events.length - split.rejected.length} events, dropped ${split.rejected.length} unreadable $snapshot event(s); first: events[${first.index}]: ${first.error.message}`,
     );
@@ -103,45 +93,26 @@ function gunzipBody(body: Buffer, maxBytes: number): Buffer {
 }
 
 /**
- * splitCaptureEvents, but one unreadable $snapshot does not cost the whole body: posthog-js drops
- * a batch answered 4xx, good events included (docs/decisions/0004-partial-batches.md). The whole
- * body is refused only when nothing in it was readable.
+ * The codec's partial split: one unreadable $snapshot does not cost the whole body, because
+ * posthog-js drops a batch answered 4xx, good events included (docs/decisions/0004-partial-batches.md).
+ * The whole body is refused only when nothing in it was readable.
  */
-function splitGood(
-  events: CaptureEvent[],
-  maxDecompressedBytes: number,
-): { snapshots: SnapshotBatch[]; others: CaptureEvent[]; rejected: { index: number; error: CodecError }[] } {
-  const limits = { maxDecompressedBytes };
-  try {
-    return { ...splitCaptureEvents(events, { limits }), rejected: [] };
-  } catch (error) {
-    if (!(error instanceof CodecError) || !DROPPABLE.has(error.code)) throw error;
-  }
-  const snapshots: SnapshotBatch[] = [];
-  const others: CaptureEvent[] = [];
-  const rejected: { index: number; error: CodecError }[] = [];
+function splitGood(events: CaptureEvent[], maxDecompressedBytes: number): SplitCapture {
+  const split = splitCaptureEvents(events, { limits: { maxDecompressedBytes }, partial: true });
+  if (split.rejected.length === 0) return split;
+  if (split.snapshots.length === 0 && split.others.length === 0)
+    throw (split.rejected[0] as RejectedCaptureEvent).error;
+  // A partly bad body keeps the cap on what it unpacks to as a whole, as a good one does per event.
   let unpackedBytes = 0;
-  events.forEach((event, index) => {
-    try {
-      const one = splitCaptureEvents([event], { limits });
-      for (const batch of one.snapshots) {
-        // Each event got the whole budget on its own; the body as a whole keeps the same cap.
-        unpackedBytes += JSON.stringify(batch.events).length;
-        if (unpackedBytes > maxDecompressedBytes)
-          throw new HttpError(
-            "PAYLOAD_TOO_LARGE",
-            `The body unpacks to more than the limit of ${maxDecompressedBytes} bytes.`,
-          );
-        snapshots.push(batch);
-      }
-      others.push(...one.others);
-    } catch (error) {
-      if (!(error instanceof CodecError) || !DROPPABLE.has(error.code)) throw error;
-      rejected.push({ index, error });
-    }
-  });
-  if (snapshots.length === 0 && others.length === 0) throw (rejected[0] as { error: CodecError }).error;
-  return { snapshots, others, rejected };
+  for (const batch of split.snapshots) {
+    unpackedBytes += JSON.stringify(batch.events).length;
+    if (unpackedBytes > maxDecompressedBytes)
+      throw new HttpError(
+        "PAYLOAD_TOO_LARGE",
+        `The body unpacks to more than the limit of ${maxDecompressedBytes} bytes.`,
+      );
+  }
+  return split;
 }
 
 /** Capture mode (STYLE.md §8): every raw body plus its request line and headers, for new fixtures. */

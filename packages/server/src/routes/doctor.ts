@@ -1,3 +1,4 @@
+import type { DoctorReport } from "@replay-devkit/api";
 import type { RouteContext } from "../context.js";
 import { sendJson } from "../http.js";
 
@@ -6,5 +7,5 @@ import { sendJson } from "../http.js";
  * like the rest of /api: it names the pages and browsers that talked to this devkit.
  */
 export function doctor(ctx: RouteContext): void {
-  sendJson(ctx.res, 200, ctx.state.doctor.report());
+  sendJson(ctx.res, 200, ctx.state.doctor.report() satisfies DoctorReport);
 }

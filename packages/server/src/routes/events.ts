@@ -1,3 +1,4 @@
+import type { EventsPageResponse } from "@replay-devkit/api";
 import type { WindowEvent } from "@replay-devkit/store";
 import type { RouteContext } from "../context.js";
 import { sendJson } from "../http.js";
@@ -35,5 +36,5 @@ export async function recordingEvents(ctx: RouteContext): Promise<void> {
   } finally {
     await iterator.return?.(undefined);
   }
-  sendJson(ctx.res, 200, { events, next });
+  sendJson(ctx.res, 200, { events, next } satisfies EventsPageResponse);
 }

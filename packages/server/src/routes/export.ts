@@ -1,6 +1,8 @@
+import { API_HEADERS } from "@replay-devkit/api";
 import type { RouteContext } from "../context.js";
 import { send } from "../http.js";
-import { assertWindow, EXPORT_FORMATS, type ExportJob } from "../export.js";
+import { EXPORT_FORMATS } from "@replay-devkit/export";
+import { assertWindow, type ExportJob } from "../export.js";
 import { boolParam, enumParam, stringParam } from "../query.js";
 import { recordingOr404 } from "./recording-lookup.js";
 
@@ -22,12 +24,18 @@ export async function exportRecording(ctx: RouteContext): Promise<void> {
   const scrub = boolParam(ctx.query, "scrub") ?? true;
   const windowParam = stringParam(ctx.query, "window", 200);
   assertWindow(summary, windowParam);
-  const job: ExportJob = { kind: "export", id: summary.id, format, scrub, version: ctx.options.version };
+  const job: ExportJob = {
+    kind: "export",
+    id: summary.id,
+    format,
+    scrub: scrub ? "scrubbed" : "raw",
+    version: ctx.options.version,
+  };
   if (windowParam !== undefined) job.window = windowParam;
   const rendered = await ctx.state.exports.run(job, abortOnClose(ctx));
   send(ctx.res, 200, rendered.body, {
     "content-type": rendered.contentType,
     "content-disposition": `attachment; filename="${rendered.filename ?? "export"}"`,
-    "x-replay-devkit-redactions": String(rendered.redactions ?? 0),
+    [API_HEADERS.redactions]: String(rendered.redactions ?? 0),
   });
 }

@@ -1,3 +1,4 @@
+import type { HealthResponse } from "@replay-devkit/api";
 import type { RouteContext } from "../context.js";
 import { sendJson } from "../http.js";
 
@@ -8,5 +9,5 @@ export function health(ctx: RouteContext): void {
     name: "replay-devkit",
     version: ctx.options.version,
     rejectedEvents: ctx.state.rejectedEvents,
-  });
+  } satisfies HealthResponse);
 }

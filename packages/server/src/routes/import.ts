@@ -1,3 +1,4 @@
+import type { ImportResponse } from "@replay-devkit/api";
 import { readRecordingFile } from "@replay-devkit/codec";
 import type { RouteContext } from "../context.js";
 import { HttpError } from "../errors.js";
@@ -30,5 +31,9 @@ export async function importFile(ctx: RouteContext): Promise<void> {
   for (const recording of result.recordings) {
     imported.push((await ctx.options.store.importRecording(recording, { source: result.format })).id);
   }
-  sendJson(ctx.res, 200, { imported, format: result.format, formatVersion: result.formatVersion });
+  sendJson(ctx.res, 200, {
+    imported,
+    format: result.format,
+    formatVersion: result.formatVersion,
+  } satisfies ImportResponse);
 }

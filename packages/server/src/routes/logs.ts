@@ -1,3 +1,4 @@
+import type { LogsResponse } from "@replay-devkit/api";
 import type { RouteContext } from "../context.js";
 import { HttpError } from "../errors.js";
 import { sendJson } from "../http.js";
@@ -49,5 +50,5 @@ export async function recordingLogs(ctx: RouteContext): Promise<void> {
     next: page.next ? `${page.next.timestamp}:${page.next.seq}` : null,
     from,
     to,
-  });
+  } satisfies LogsResponse);
 }

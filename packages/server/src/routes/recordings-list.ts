@@ -1,3 +1,4 @@
+import type { RecordingListResponse } from "@replay-devkit/api";
 import { RECORDING_SORTS } from "@replay-devkit/store";
 import type { RouteContext } from "../context.js";
 import { sendJson } from "../http.js";
@@ -22,5 +23,5 @@ export async function listRecordings(ctx: RouteContext): Promise<void> {
   const { recordings, total } = await ctx.options.store.listRecordings(
     Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)),
   );
-  sendJson(ctx.res, 200, { recordings, total, limit, offset });
+  sendJson(ctx.res, 200, { recordings, total, limit, offset } satisfies RecordingListResponse);
 }

@@ -1,3 +1,4 @@
+import { API_HEADERS, type RrwebIngestResponse } from "@replay-devkit/api";
 import { CodecError, unpackEvent, type RrwebEvent } from "@replay-devkit/codec";
 import type { RouteContext } from "../context.js";
 import { HttpError } from "../errors.js";
@@ -87,7 +88,7 @@ export async function rrwebIngest(ctx: RouteContext): Promise<void> {
       throw new HttpError("INVALID_BODY", `events[${i}] is not an rrweb event.`, { cause: error });
     }
   });
-  const batchHeader = ctx.req.headers["x-batch-id"];
+  const batchHeader = ctx.req.headers[API_HEADERS.batchId];
   const batchId =
     typeof batchHeader === "string" && batchHeader !== "" ? batchHeader.slice(0, 200) : undefined;
   const result = await store.ingestRrweb(sessionId, windowId, events, {
@@ -105,5 +106,5 @@ export async function rrwebIngest(ctx: RouteContext): Promise<void> {
     windowId,
     stored: result.events,
     duplicate: result.duplicates > 0,
-  });
+  } satisfies RrwebIngestResponse);
 }

@@ -1,5 +1,5 @@
 /** A small client for the devkit JSON API that validates what it reads, so a contract break fails loudly. */
-import type { RecordingSummary } from "@replay-devkit/store";
+import { API_ROUTES, apiPath, type ExportFormat, type RecordingSummary } from "@replay-devkit/api";
 
 export type { RecordingSummary };
 
@@ -56,7 +56,7 @@ export function parseRecording(value: unknown): RecordingSummary {
     }
     return v as string[];
   };
-  // Typed against the store's own RecordingSummary (the codec's SessionMetadata plus its source):
+  // Typed against the API contract's RecordingSummary (the codec's SessionMetadata plus its source):
   // a field added there, even an optional one, fails to compile until it is validated here too.
   const summary: Required<RecordingSummary> = {
     id: str("id"),
@@ -122,16 +122,16 @@ export class DevkitApi {
   }
 
   async recordings(): Promise<RecordingSummary[]> {
-    const { status, body } = await this.getJson("/api/recordings");
+    const { status, body } = await this.getJson(API_ROUTES.recordings);
     if (status !== 200 || !isObject(body) || !Array.isArray(body.recordings)) {
-      fail(`GET /api/recordings must answer 200 {"recordings":[…]} (status ${status})`, body);
+      fail(`GET ${API_ROUTES.recordings} must answer 200 {"recordings":[…]} (status ${status})`, body);
     }
     return body.recordings.map(parseRecording);
   }
 
   /** The recording, or null while the devkit has not stored anything for this session yet. */
   async recording(id: string): Promise<RecordingSummary | null> {
-    const path = `/api/recordings/${encodeURIComponent(id)}`;
+    const path = apiPath("recording", { id });
     const { status, body } = await this.getJson(path);
     if (status === 404) return null;
     if (status !== 200) fail(`GET ${path} answered ${status}`, body);
@@ -143,7 +143,7 @@ export class DevkitApi {
     const out: WindowEventLike[] = [];
     let after: string | null = null;
     for (let page = 0; page < 1000; page++) {
-      const path: string = `/api/recordings/${encodeURIComponent(id)}/events?limit=10000${
+      const path: string = `${apiPath("events", { id })}?limit=10000${
         after === null ? "" : `&after=${encodeURIComponent(after)}`
       }`;
       const { status, body } = await this.getJson(path);
@@ -159,12 +159,12 @@ export class DevkitApi {
       if (typeof body.next !== "string") fail(`${path}: next must be a cursor string or null`, body.next);
       after = body.next;
     }
-    throw new Error(`GET /api/recordings/${id}/events kept answering a next page`);
+    throw new Error(`GET ${apiPath("events", { id })} kept answering a next page`);
   }
 
   /** The session's PostHog events, or none while the devkit has no recording for it yet. */
   async posthogEvents(id: string): Promise<PosthogEventLike[]> {
-    const path = `/api/recordings/${encodeURIComponent(id)}/posthog-events`;
+    const path = apiPath("posthogEvents", { id });
     const { status, body } = await this.getJson(path);
     if (status === 404) return [];
     if (status !== 200 || !isObject(body) || !Array.isArray(body.events)) {
@@ -173,11 +173,10 @@ export class DevkitApi {
     return body.events.map(parsePosthogEvent);
   }
 
-  async download(id: string, format: string): Promise<Download> {
-    const res = await fetch(
-      `${this.baseUrl}/api/recordings/${encodeURIComponent(id)}/export?format=${format}`,
-      { headers: this.headers },
-    );
+  async download(id: string, format: ExportFormat): Promise<Download> {
+    const res = await fetch(`${this.baseUrl}${apiPath("export", { id })}?format=${format}`, {
+      headers: this.headers,
+    });
     return {
       status: res.status,
       contentType: res.headers.get("content-type") ?? "",

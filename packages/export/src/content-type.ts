@@ -1,0 +1,2 @@
+export const JSON_TYPE = "application/json; charset=utf-8";
+export const ZIP_TYPE = "application/zip";
