@@ -146,7 +146,11 @@ export class PosthogClient {
             { cause: error },
           );
         }
-        await this.pause({ reason: "connection", waitMs: backoffMs(this.retry, failures), attempt: failures });
+        await this.pause({
+          reason: "connection",
+          waitMs: backoffMs(this.retry, failures),
+          attempt: failures,
+        });
         continue;
       }
       if (res.status >= 200 && res.status < 300) {
@@ -225,9 +229,13 @@ export class PosthogClient {
           { status: 403 },
         );
       case 404:
-        return new PosthogApiError("NOT_FOUND", `PostHog has no ${spec.path} in project ${this.projectId} (404: ${detail})`, {
-          status: 404,
-        });
+        return new PosthogApiError(
+          "NOT_FOUND",
+          `PostHog has no ${spec.path} in project ${this.projectId} (404: ${detail})`,
+          {
+            status: 404,
+          },
+        );
       case 410:
         return new PosthogApiError("DELETED", `PostHog deleted this recording permanently (410: ${detail})`, {
           status: 410,

@@ -31,7 +31,11 @@ export class PosthogApiError extends Error {
   /** HTTP status when the cause was an answer from PostHog. */
   readonly status?: number;
 
-  constructor(code: PosthogApiErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(
+    code: PosthogApiErrorCode,
+    message: string,
+    options: { status?: number; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "PosthogApiError";
     this.code = code;

@@ -38,7 +38,12 @@ export async function fetchSessionEvents(client: PosthogClient, sessionId: strin
   for (;;) {
     let body: unknown;
     try {
-      body = await client.json({ method: "POST", path: "query/", json: eventsQuery(sessionId, events.length), accept: "application/json" });
+      body = await client.json({
+        method: "POST",
+        path: "query/",
+        json: eventsQuery(sessionId, events.length),
+        accept: "application/json",
+      });
     } catch (error) {
       if (isPosthogApiError(error) && (error.code === "MISSING_SCOPE" || error.code === "NOT_FOUND")) {
         return { status: "skipped", reason: error.message };
@@ -60,14 +65,18 @@ function readPage(body: unknown): { rows: unknown[][]; hasMore: boolean } {
     throw new PosthogApiError("INVALID_RESPONSE", "the query API answered without results");
   }
   if (Array.isArray(b.columns) && b.columns.join(",") !== COLUMNS.join(",")) {
-    throw new PosthogApiError("INVALID_RESPONSE", `the query API answered columns ${JSON.stringify(b.columns)}`);
+    throw new PosthogApiError(
+      "INVALID_RESPONSE",
+      `the query API answered columns ${JSON.stringify(b.columns)}`,
+    );
   }
   return { rows: b.results.filter(Array.isArray) as unknown[][], hasMore: b.hasMore === true };
 }
 
 function toEvent(row: unknown[], sessionId: string): CaptureEvent {
   const [uuid, event, timestamp, distinctId, properties] = row;
-  if (typeof event !== "string") throw new PosthogApiError("INVALID_RESPONSE", "an event row has no event name");
+  if (typeof event !== "string")
+    throw new PosthogApiError("INVALID_RESPONSE", "an event row has no event name");
   // HogQL returns `properties` as its JSON text.
   let props: unknown = properties;
   if (typeof props === "string") {
@@ -79,7 +88,10 @@ function toEvent(row: unknown[], sessionId: string): CaptureEvent {
   }
   const out: CaptureEvent = {
     event,
-    properties: { ...(typeof props === "object" && props !== null ? (props as Record<string, unknown>) : {}), $session_id: sessionId },
+    properties: {
+      ...(typeof props === "object" && props !== null ? (props as Record<string, unknown>) : {}),
+      $session_id: sessionId,
+    },
   };
   if (typeof uuid === "string") out.uuid = uuid;
   if (typeof timestamp === "string") out.timestamp = new Date(timestamp).toISOString();

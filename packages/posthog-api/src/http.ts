@@ -89,7 +89,14 @@ export function send(req: HttpRequest, opts: HttpOptions): Promise<HttpResponse>
         chunks.push(chunk);
       });
       res.on("aborted", () =>
-        fail(new TransportError("the connection dropped mid-response", "ECONNRESET", Buffer.concat(chunks), res.statusCode)),
+        fail(
+          new TransportError(
+            "the connection dropped mid-response",
+            "ECONNRESET",
+            Buffer.concat(chunks),
+            res.statusCode,
+          ),
+        ),
       );
       res.on("error", (error: NodeJS.ErrnoException) =>
         fail(new TransportError(error.message, error.code, Buffer.concat(chunks), res.statusCode)),
@@ -97,13 +104,22 @@ export function send(req: HttpRequest, opts: HttpOptions): Promise<HttpResponse>
       res.on("end", () => {
         if (failed) return;
         if (!res.complete) {
-          fail(new TransportError("the connection dropped mid-response", "ECONNRESET", Buffer.concat(chunks), res.statusCode));
+          fail(
+            new TransportError(
+              "the connection dropped mid-response",
+              "ECONNRESET",
+              Buffer.concat(chunks),
+              res.statusCode,
+            ),
+          );
           return;
         }
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
       });
     });
-    handle.on("timeout", () => handle.destroy(new TransportError("no answer in time", "ETIMEDOUT", Buffer.alloc(0))));
+    handle.on("timeout", () =>
+      handle.destroy(new TransportError("no answer in time", "ETIMEDOUT", Buffer.alloc(0))),
+    );
     handle.on("error", (error: NodeJS.ErrnoException) => {
       if (error instanceof TransportError) reject(error);
       else reject(new TransportError(error.message, error.code, Buffer.alloc(0)));

@@ -7,7 +7,13 @@ export {
   checkProjectId,
   type RecordingLocation,
 } from "./url.js";
-export { PosthogClient, type ClientOptions, type WaitNotice, type ApiPrefix, type RequestSpec } from "./client.js";
+export {
+  PosthogClient,
+  type ClientOptions,
+  type WaitNotice,
+  type ApiPrefix,
+  type RequestSpec,
+} from "./client.js";
 export { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 export {
   listSources,

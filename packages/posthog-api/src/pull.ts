@@ -62,9 +62,13 @@ export async function pullRecording(
     body = await fetchBlobV2Lts(client, sessionId, lts.blob_key);
     opts.onStep?.({ step: "blocks", done: 1, total: 1, bytes: body.bytes.length });
   } else if (blocks > 0) {
-    body = await fetchBlobV2(client, sessionId, blocks, encoding, (p) => opts.onStep?.({ step: "blocks", ...p }));
+    body = await fetchBlobV2(client, sessionId, blocks, encoding, (p) =>
+      opts.onStep?.({ step: "blocks", ...p }),
+    );
   } else {
-    throw new PosthogApiError("NOT_FOUND", `PostHog lists no snapshot data for recording ${sessionId}`, { status: 404 });
+    throw new PosthogApiError("NOT_FOUND", `PostHog lists no snapshot data for recording ${sessionId}`, {
+      status: 404,
+    });
   }
 
   let eventsSkipped: string | null = null;
@@ -87,7 +91,8 @@ export async function pullRecording(
     throw new PosthogApiError("INVALID_RESPONSE", `the snapshot data of ${sessionId} holds no recording`);
   }
   recording.sessionId = sessionId;
-  recording.distinctId = typeof metadata.distinct_id === "string" ? metadata.distinct_id : recording.distinctId;
+  recording.distinctId =
+    typeof metadata.distinct_id === "string" ? metadata.distinct_id : recording.distinctId;
   recording.posthogEvents = posthogEvents;
   const kept: PosthogRecording = { ...metadata };
   if (opts.includePerson && metadata.person) recording.person = metadata.person;

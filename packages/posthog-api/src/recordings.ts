@@ -52,7 +52,10 @@ const LIST_PAGE = 50;
  * The query string of `GET …/session_recordings`: PostHog JSON-decodes each parameter into a field of
  * `RecordingsQuery` (`query_as_params_to_dict`), so lists and filters are sent as JSON.
  */
-export function listQuery(filter: ListFilter, page: { limit: number; offset?: number; after?: string }): URLSearchParams {
+export function listQuery(
+  filter: ListFilter,
+  page: { limit: number; offset?: number; after?: string },
+): URLSearchParams {
   const q = new URLSearchParams();
   if (filter.dateFrom) q.set("date_from", filter.dateFrom);
   if (filter.dateTo) q.set("date_to", filter.dateTo);
@@ -67,7 +70,9 @@ export function listQuery(filter: ListFilter, page: { limit: number; offset?: nu
   if (filter.minDurationSeconds !== undefined) {
     q.set(
       "having_predicates",
-      JSON.stringify([{ type: "recording", key: "duration", operator: "gt", value: filter.minDurationSeconds }]),
+      JSON.stringify([
+        { type: "recording", key: "duration", operator: "gt", value: filter.minDurationSeconds },
+      ]),
     );
   }
   if (filter.hasErrors) {
@@ -102,7 +107,8 @@ export async function listRecordings(client: PosthogClient, filter: ListFilter):
       throw new PosthogApiError("INVALID_RESPONSE", "the recordings list answered without results");
     }
     for (const item of body.results) out.push(checkRecording(item, `recording ${out.length}`));
-    if (body.has_next !== true || body.results.length === 0 || out.length >= wanted) return out.slice(0, wanted);
+    if (body.has_next !== true || body.results.length === 0 || out.length >= wanted)
+      return out.slice(0, wanted);
     after = typeof body.next_cursor === "string" ? body.next_cursor : undefined;
   }
 }

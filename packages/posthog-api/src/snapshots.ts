@@ -38,7 +38,11 @@ function snapshotsPath(sessionId: string): string {
 
 /** Step 1 of the snapshots API: the recording's sources (blob_v2 blocks, or one blob_v2_lts file). */
 export async function listSources(client: PosthogClient, sessionId: string): Promise<SnapshotSource[]> {
-  const body = await client.json({ method: "GET", path: snapshotsPath(sessionId), accept: "application/json" });
+  const body = await client.json({
+    method: "GET",
+    path: snapshotsPath(sessionId),
+    accept: "application/json",
+  });
   const sources = (body as { sources?: unknown } | null)?.sources;
   if (!Array.isArray(sources)) {
     throw new PosthogApiError("INVALID_RESPONSE", "the snapshots API answered without a sources list");
@@ -150,7 +154,11 @@ export async function fetchBlobV2(
 }
 
 /** The blob_v2_lts source: the whole recording in one file, asked for as JSONL. */
-export async function fetchBlobV2Lts(client: PosthogClient, sessionId: string, blobKey: string): Promise<FetchedBody> {
+export async function fetchBlobV2Lts(
+  client: PosthogClient,
+  sessionId: string,
+  blobKey: string,
+): Promise<FetchedBody> {
   // decompress=false would hand back the stored file as it is, which is not the length-prefixed
   // framing of blob_v2 ranges, so JSONL is the one shape both sides agree on.
   const res = await client.request(() => ({

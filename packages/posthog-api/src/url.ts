@@ -57,7 +57,10 @@ export function checkSessionId(text: string): string {
 
 export function checkProjectId(text: string): string {
   if (!/^\d+$/.test(text)) {
-    throw new PosthogApiError("INVALID_URL", `${JSON.stringify(text)} is not a PostHog project id (a number)`);
+    throw new PosthogApiError(
+      "INVALID_URL",
+      `${JSON.stringify(text)} is not a PostHog project id (a number)`,
+    );
   }
   return text;
 }

@@ -4,3 +4,5 @@ export * from "./chromium.js";
 export * from "./errors.js";
 export * from "./paths.js";
 export * from "./temp.js";
+export * from "./posthog-recording.js";
+export * from "./posthog-stand-in.js";
