@@ -16,6 +16,18 @@ export const EXIT = Object.freeze({
   PORT_IN_USE: 5,
   /** A CI check failed: `scan` found more than `--max-findings`, or `profile` is over `--budget`. */
   FINDINGS: 6,
+  /** `pull`: no API key (POSTHOG_PERSONAL_API_KEY is not set). */
+  NO_API_KEY: 7,
+  /** `pull`: the remote rejected the key (401) or the key lacks the scope (403, e.g. session_recording:read). */
+  REMOTE_AUTH: 8,
+  /** `pull`: the remote deleted the recording (410). */
+  REMOTE_DELETED: 9,
+  /** `pull`: the remote kept failing (5xx) or the connection kept dropping, after every retry. */
+  REMOTE_UNAVAILABLE: 10,
+  /** `pull`: the remote asks to wait (429 Retry-After) longer than the pull is willing to. */
+  RATE_LIMITED: 11,
+  /** `pull`: the host's TLS certificate is self-signed or untrusted (use --insecure to accept it). */
+  UNTRUSTED_CERTIFICATE: 12,
 });
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -34,6 +46,12 @@ export type CliErrorCode =
   | "REPLAY_DEVKIT_OVER_BUDGET"
   | "REPLAY_DEVKIT_IO"
   | "REPLAY_DEVKIT_MISSING_ASSETS"
+  | "REPLAY_DEVKIT_NO_API_KEY"
+  | "REPLAY_DEVKIT_REMOTE_AUTH"
+  | "REPLAY_DEVKIT_REMOTE_DELETED"
+  | "REPLAY_DEVKIT_REMOTE_UNAVAILABLE"
+  | "REPLAY_DEVKIT_RATE_LIMITED"
+  | "REPLAY_DEVKIT_UNTRUSTED_CERTIFICATE"
   | "REPLAY_DEVKIT_INTERNAL";
 
 /** One table from code to exit status, so a code always exits the same way. */
@@ -51,6 +69,12 @@ export const EXIT_FOR_CODE: Readonly<Record<CliErrorCode, ExitCode>> = Object.fr
   REPLAY_DEVKIT_OVER_BUDGET: EXIT.FINDINGS,
   REPLAY_DEVKIT_IO: EXIT.FAILURE,
   REPLAY_DEVKIT_MISSING_ASSETS: EXIT.FAILURE,
+  REPLAY_DEVKIT_NO_API_KEY: EXIT.NO_API_KEY,
+  REPLAY_DEVKIT_REMOTE_AUTH: EXIT.REMOTE_AUTH,
+  REPLAY_DEVKIT_REMOTE_DELETED: EXIT.REMOTE_DELETED,
+  REPLAY_DEVKIT_REMOTE_UNAVAILABLE: EXIT.REMOTE_UNAVAILABLE,
+  REPLAY_DEVKIT_RATE_LIMITED: EXIT.RATE_LIMITED,
+  REPLAY_DEVKIT_UNTRUSTED_CERTIFICATE: EXIT.UNTRUSTED_CERTIFICATE,
   REPLAY_DEVKIT_INTERNAL: EXIT.FAILURE,
 });
 
@@ -135,6 +159,8 @@ export function toCliError(error: unknown, context?: string): CliError {
   if (coded?.name === "PrivacyError") {
     return new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${prefix}${coded.message}`, { cause: error });
   }
+  if (coded?.name === "PosthogApiError")
+    return fromPosthogApiError(coded.code, `${prefix}${coded.message}`, error);
   if (coded?.name === "HttpError" && coded.code === "PORT_IN_USE") {
     return new CliError("REPLAY_DEVKIT_PORT_IN_USE", `${prefix}${coded.message}`, {
       hint: "Use --port to pick another port.",
@@ -147,6 +173,52 @@ export function toCliError(error: unknown, context?: string): CliError {
     hint: "This is a bug in replay-devkit; rerun with --debug and report the stack trace.",
     cause: error,
   });
+}
+
+/** What a user can do about each failure of a pull from PostHog (codes of @replay-devkit/posthog-api). */
+const POSTHOG_FAILURES: Readonly<Record<string, { code: CliErrorCode; hint: string }>> = {
+  NO_KEY: {
+    code: "REPLAY_DEVKIT_NO_API_KEY",
+    hint: "Create a personal API key with the session_recording:read scope in PostHog (Settings → Personal API keys) and export it as POSTHOG_PERSONAL_API_KEY.",
+  },
+  BAD_KEY: {
+    code: "REPLAY_DEVKIT_REMOTE_AUTH",
+    hint: "POSTHOG_PERSONAL_API_KEY is not a valid key for this host; check it was made on this PostHog instance and not revoked.",
+  },
+  MISSING_SCOPE: {
+    code: "REPLAY_DEVKIT_REMOTE_AUTH",
+    hint: "Give the personal API key the session_recording:read scope and access to this project.",
+  },
+  NOT_FOUND: {
+    code: "REPLAY_DEVKIT_NOT_FOUND",
+    hint: "Check the session id and --project; `replay-devkit pull --list --from HOST --project ID` lists recordings.",
+  },
+  DELETED: { code: "REPLAY_DEVKIT_REMOTE_DELETED", hint: "Deleted recordings cannot be pulled." },
+  RATE_LIMITED: { code: "REPLAY_DEVKIT_RATE_LIMITED", hint: "Try again later." },
+  UNAVAILABLE: { code: "REPLAY_DEVKIT_REMOTE_UNAVAILABLE", hint: "PostHog is failing; try again later." },
+  NETWORK: {
+    code: "REPLAY_DEVKIT_REMOTE_UNAVAILABLE",
+    hint: "Check the host URL and your network; try again later.",
+  },
+  UNTRUSTED_CERTIFICATE: {
+    code: "REPLAY_DEVKIT_UNTRUSTED_CERTIFICATE",
+    hint: "If you trust this host (a self-hosted PostHog with its own certificate), pass --insecure.",
+  },
+  INVALID_URL: {
+    code: "REPLAY_DEVKIT_USAGE",
+    hint: "Pass a PostHog recording link, or a session id with --from HOST --project ID.",
+  },
+  INVALID_RESPONSE: {
+    code: "REPLAY_DEVKIT_INVALID_INPUT",
+    hint: "The host did not answer like PostHog's API; check --from.",
+  },
+};
+
+function fromPosthogApiError(code: string, message: string, cause: unknown): CliError {
+  const known = POSTHOG_FAILURES[code];
+  return known
+    ? new CliError(known.code, message, { hint: known.hint, cause })
+    : new CliError("REPLAY_DEVKIT_INTERNAL", message, { cause });
 }
 
 function fromSystemError(code: string, message: string, prefix: string, cause: unknown): CliError {

@@ -63,6 +63,12 @@ export function mainHelp(commands: readonly Command<OptionSpecs>[], version: str
       String(EXIT.FINDINGS),
       "privacy findings, recording cost over the allowed limit, or capture-doctor errors",
     ],
+    [String(EXIT.NO_API_KEY), "pull: no API key (POSTHOG_PERSONAL_API_KEY)"],
+    [String(EXIT.REMOTE_AUTH), "pull: API key rejected or missing a scope (session_recording:read)"],
+    [String(EXIT.REMOTE_DELETED), "pull: the recording was deleted (410)"],
+    [String(EXIT.REMOTE_UNAVAILABLE), "pull: server errors or dropped connections after every retry"],
+    [String(EXIT.RATE_LIMITED), "pull: rate limited for longer than the pull waits"],
+    [String(EXIT.UNTRUSTED_CERTIFICATE), "pull: self-signed or untrusted TLS certificate (see --insecure)"],
   ];
   return [
     `replay-devkit ${version}: local session replay for PostHog and rrweb`,
@@ -76,7 +82,8 @@ export function mainHelp(commands: readonly Command<OptionSpecs>[], version: str
     columns([...optionRows(GLOBAL_OPTIONS), ["    --version", "Print the version"]]),
     "",
     "Exit codes:",
-    columns(exitRows),
+    // Right-aligned, so one- and two-digit codes line up.
+    columns(exitRows.map(([code, meaning]) => [code.padStart(2), meaning])),
     "",
     "Run `replay-devkit <command> --help` for a command's options.",
     "",

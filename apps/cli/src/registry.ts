@@ -10,6 +10,7 @@ import { list } from "./commands/list.js";
 import { mcp } from "./commands/mcp.js";
 import { profile } from "./commands/profile.js";
 import { prune } from "./commands/prune.js";
+import { pull } from "./commands/pull.js";
 import { scan } from "./commands/scan.js";
 import { show } from "./commands/show.js";
 import { timeline } from "./commands/timeline.js";
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command<OptionSpecs>[] = [
   list,
   show,
   importCommand,
+  pull,
   exportCommand,
   convert,
   validate,
