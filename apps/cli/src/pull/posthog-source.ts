@@ -5,7 +5,6 @@ import { bar } from "../progress.js";
 import { formatBytes } from "../shared.js";
 import type {
   ListedRemoteRecording,
-  PullListFilter,
   PullSettings,
   PullSource,
   PullTarget,
