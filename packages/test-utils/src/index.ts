@@ -6,3 +6,4 @@ export * from "./paths.js";
 export * from "./temp.js";
 export * from "./posthog-recording.js";
 export * from "./posthog-stand-in.js";
+export * from "./posthog-raw-export.js";
