@@ -14,7 +14,7 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
  */
 export function posthogRawExportZip(
   rec: StandInRecording,
-  opts: { blockUrls?: boolean } = {},
+  opts: { blockUrls?: boolean; omitBlocks?: readonly number[] } = {},
 ): { zip: Uint8Array; files: Record<string, Uint8Array> } {
   const files: Record<string, Uint8Array> = {};
   const urls: string[] = [];
@@ -24,7 +24,8 @@ export function posthogRawExportZip(
     const name = `1764000000000-${String(i).padStart(4, "0")}`;
     const file = new Uint8Array(offset + block.length + 1024);
     file.set(block, offset);
-    files[`data/${name}`] = file;
+    // A block the test wants lost: still listed in block_urls, missing from the zip.
+    if (!opts.omitBlocks?.includes(i)) files[`data/${name}`] = file;
     urls.push(
       `s3://posthog-recordings/session_recordings/30d/${name}?range=bytes=${offset}-${offset + block.length - 1}`,
     );
