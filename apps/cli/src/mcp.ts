@@ -18,7 +18,7 @@ import { limitEntries } from "./timeline.js";
 import { databasePath, resolveDataDir } from "./env.js";
 import { CliError, formatError, toCliError } from "./errors.js";
 import { resolveInsideCwd } from "./paths.js";
-import { EXPORT_FORMATS, loadStored, prepareForExport, writeOutput } from "./shared.js";
+import { EXPORT_FORMATS, loadStored, scrubSummary, writeOutput } from "./shared.js";
 
 /** One JSON-RPC line larger than this is refused; no tool input comes near it. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -76,27 +76,6 @@ async function guarded(ctx: CommandContext, body: () => Promise<CallToolResult>)
 
 /** Tool calls still running; a client that closes stdin right after a request still gets its answer. */
 const inFlight = new Set<Promise<CallToolResult>>();
-
-/**
- * Metadata carries URLs and the distinct id, which can hold tokens and emails; it goes through the
- * same scrubber as exports (as a recording with no events) before an agent sees it.
- */
-async function scrubSummary(summary: RecordingSummary): Promise<RecordingSummary> {
-  const { recording } = await prepareForExport(
-    {
-      sessionId: summary.id,
-      distinctId: summary.distinctId,
-      windows: [],
-      posthogEvents: [],
-      metadata: summary,
-    },
-    true,
-  );
-  return {
-    ...(recording.metadata as RecordingSummary),
-    distinctId: recording.distinctId,
-  };
-}
 
 const ID = z
   .string()

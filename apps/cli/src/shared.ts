@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { open, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import type { Recording, ReadResult, RedactionEntry } from "@replay-devkit/codec";
-import type { Store } from "@replay-devkit/store";
+import type { RecordingSummary, Store } from "@replay-devkit/store";
 import type { CommandContext, StringOption } from "./command.js";
 import { databasePath, resolveDataDir } from "./env.js";
 import { CliError, toCliError } from "./errors.js";
@@ -221,12 +221,35 @@ export async function prepareForExport(
   }
 }
 
+/**
+ * Metadata carries URLs and the distinct id, which can hold tokens and emails; it goes through the
+ * same scrubber as exports (as a recording with no events) before an agent sees it.
+ */
+export async function scrubSummary(summary: RecordingSummary): Promise<RecordingSummary> {
+  const { recording } = await prepareForExport(
+    {
+      sessionId: summary.id,
+      distinctId: summary.distinctId,
+      windows: [],
+      posthogEvents: [],
+      metadata: summary,
+    },
+    true,
+  );
+  return {
+    ...(recording.metadata as RecordingSummary),
+    distinctId: recording.distinctId,
+  };
+}
+
 /** Encodes a recording in one of the export formats. */
 export async function encodeRecording(
   rec: Recording,
   format: ExportFormat,
   redactions: RedactionEntry[],
   producer: string,
+  /** The bundle's creation time; a fixed value makes the bundle byte-reproducible (default now). */
+  createdAt?: Date,
 ): Promise<{ data: string | Uint8Array; binary: boolean }> {
   const codec = await import("@replay-devkit/codec");
   switch (format) {
@@ -237,6 +260,9 @@ export async function encodeRecording(
     case "har":
       return { data: `${JSON.stringify(codec.toHar(rec), null, 2)}\n`, binary: false };
     case "bundle":
-      return { data: await codec.writeBundle(rec, { producer, redactions }), binary: true };
+      return {
+        data: await codec.writeBundle(rec, { producer, redactions, ...(createdAt ? { createdAt } : {}) }),
+        binary: true,
+      };
   }
 }

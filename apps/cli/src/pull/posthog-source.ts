@@ -3,12 +3,7 @@ import { POSTHOG_KEY_VARIABLE, posthogApiKey } from "../env.js";
 import { CliError } from "../errors.js";
 import { bar } from "../progress.js";
 import { formatBytes } from "../shared.js";
-import type {
-  ListedRemoteRecording,
-  PullSettings,
-  PullSource,
-  PullTarget,
-} from "./source.js";
+import type { ListedRemoteRecording, PullSettings, PullSource, PullTarget } from "./source.js";
 
 /** A PostHog project page given as --from (`https://us.posthog.com/project/123`) carries the project. */
 const PROJECT_PATH = /^\/project\/(\d+)(?:\/|$)/;
