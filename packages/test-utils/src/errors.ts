@@ -1,5 +1,5 @@
-/** Why a shared fixture could not be used. */
-export type TestUtilsErrorCode = "FIXTURE_INVALID";
+/** Why a shared fixture or a test peer (PostgreSQL) could not be used. */
+export type TestUtilsErrorCode = "FIXTURE_INVALID" | "POSTGRES_MISSING" | "POSTGRES_START_FAILED";
 
 /**
  * The one error test-utils throws on purpose. A fixture that does not have the shape its type
