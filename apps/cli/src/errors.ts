@@ -18,11 +18,11 @@ export const EXIT = Object.freeze({
   FINDINGS: 6,
   /** `pull`: no API key (POSTHOG_PERSONAL_API_KEY is not set). */
   NO_API_KEY: 7,
-  /** `pull`: the remote rejected the key (401) or the key lacks the scope (403, e.g. session_recording:read). */
+  /** `pull`: the remote rejected the key (401) or the key lacks the scope (403, e.g. session_recording:read); S3 denied access. */
   REMOTE_AUTH: 8,
   /** `pull`: the remote deleted the recording (410). */
   REMOTE_DELETED: 9,
-  /** `pull`: the remote kept failing (5xx) or the connection kept dropping, after every retry. */
+  /** `pull`: the remote kept failing (5xx) or the connection kept dropping, after every retry; S3 unreachable. */
   REMOTE_UNAVAILABLE: 10,
   /** `pull`: the remote asks to wait (429 Retry-After) longer than the pull is willing to. */
   RATE_LIMITED: 11,
@@ -159,6 +159,7 @@ export function toCliError(error: unknown, context?: string): CliError {
   if (coded?.name === "PrivacyError") {
     return new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${prefix}${coded.message}`, { cause: error });
   }
+  if (coded?.name === "S3Error") return fromS3Error(coded.code, `${prefix}${coded.message}`, error);
   if (coded?.name === "PosthogApiError")
     return fromPosthogApiError(coded.code, `${prefix}${coded.message}`, error);
   if (coded?.name === "HttpError" && coded.code === "PORT_IN_USE") {
@@ -213,6 +214,32 @@ const POSTHOG_FAILURES: Readonly<Record<string, { code: CliErrorCode; hint: stri
     hint: "The host did not answer like PostHog's API; check --from.",
   },
 };
+
+/** @replay-devkit/s3's codes, for `export --all --to s3://…` and `import --from s3://…`. */
+function fromS3Error(code: string, message: string, cause: unknown): CliError {
+  switch (code) {
+    case "NO_SUCH_BUCKET":
+    case "NOT_FOUND":
+      return new CliError("REPLAY_DEVKIT_NOT_FOUND", message, {
+        hint: "Create the bucket first, or check the s3:// URL.",
+        cause,
+      });
+    case "ACCESS_DENIED":
+      return new CliError("REPLAY_DEVKIT_REMOTE_AUTH", message, {
+        hint: "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY and the bucket's policy.",
+        cause,
+      });
+    case "INVALID_CONFIG":
+      return new CliError("REPLAY_DEVKIT_USAGE", message, { cause });
+    case "NETWORK":
+      return new CliError("REPLAY_DEVKIT_REMOTE_UNAVAILABLE", message, {
+        hint: "Check AWS_ENDPOINT_URL and your network.",
+        cause,
+      });
+    default:
+      return new CliError("REPLAY_DEVKIT_IO", message, { cause });
+  }
+}
 
 function fromPosthogApiError(code: string, message: string, cause: unknown): CliError {
   const known = POSTHOG_FAILURES[code];

@@ -64,9 +64,15 @@ export function mainHelp(commands: readonly Command<OptionSpecs>[], version: str
       "privacy findings, recording cost over the allowed limit, or capture-doctor errors",
     ],
     [String(EXIT.NO_API_KEY), "pull: no API key (POSTHOG_PERSONAL_API_KEY)"],
-    [String(EXIT.REMOTE_AUTH), "pull: API key rejected or missing a scope (session_recording:read)"],
+    [
+      String(EXIT.REMOTE_AUTH),
+      "pull: API key rejected or missing a scope (session_recording:read); S3 access denied",
+    ],
     [String(EXIT.REMOTE_DELETED), "pull: the recording was deleted (410)"],
-    [String(EXIT.REMOTE_UNAVAILABLE), "pull: server errors or dropped connections after every retry"],
+    [
+      String(EXIT.REMOTE_UNAVAILABLE),
+      "pull: server errors or dropped connections after every retry; S3 unreachable",
+    ],
     [String(EXIT.RATE_LIMITED), "pull: rate limited for longer than the pull waits"],
     [String(EXIT.UNTRUSTED_CERTIFICATE), "pull: self-signed or untrusted TLS certificate (see --insecure)"],
   ];
