@@ -4,7 +4,7 @@ import { Transform, type Readable, type TransformCallback, type Writable } from 
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { RECORDING_SORTS, type RecordingSort, type RecordingSummary } from "@replay-devkit/store";
+import { RECORDING_SORTS, type RecordingSort } from "@replay-devkit/store";
 import * as z from "zod";
 import { cliVersion } from "./assets.js";
 import type { CommandContext } from "./command.js";
