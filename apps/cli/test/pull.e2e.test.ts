@@ -1,10 +1,10 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readRecordingFile } from "@replay-devkit/codec";
 import { openStore } from "@replay-devkit/store";
 import {
   STAND_IN_KEY,
+  selfSignedCertificate,
   standInRecording,
   startPosthogStandIn,
   tempDir,
@@ -279,30 +279,7 @@ describe("replay-devkit pull failures: one line naming the cause, its own exit c
   });
 
   it("self-signed host: exit 12 unless --insecure", async () => {
-    const key = join(dir.path, "key.pem");
-    const cert = join(dir.path, "cert.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
-    const s = await fresh({ tls: { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") } });
+    const s = await fresh({ tls: selfSignedCertificate() });
     const data = dataDir();
     expectOneLineError(
       await pull([link(s, two), "--data", data]),

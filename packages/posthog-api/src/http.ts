@@ -88,7 +88,7 @@ export function send(req: HttpRequest, opts: HttpOptions): Promise<HttpResponse>
         }
         chunks.push(chunk);
       });
-      res.on("aborted", () =>
+      const dropped = () =>
         fail(
           new TransportError(
             "the connection dropped mid-response",
@@ -96,22 +96,15 @@ export function send(req: HttpRequest, opts: HttpOptions): Promise<HttpResponse>
             Buffer.concat(chunks),
             res.statusCode,
           ),
-        ),
-      );
+        );
+      res.on("aborted", dropped);
       res.on("error", (error: NodeJS.ErrnoException) =>
         fail(new TransportError(error.message, error.code, Buffer.concat(chunks), res.statusCode)),
       );
       res.on("end", () => {
         if (failed) return;
         if (!res.complete) {
-          fail(
-            new TransportError(
-              "the connection dropped mid-response",
-              "ECONNRESET",
-              Buffer.concat(chunks),
-              res.statusCode,
-            ),
-          );
+          dropped();
           return;
         }
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });

@@ -1,12 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { computeMetadata } from "@replay-devkit/codec";
 import {
   STAND_IN_KEY,
   standInRecording,
   startPosthogStandIn,
-  tempDir,
+  selfSignedCertificate,
   type PosthogStandIn,
   type StandInRecording,
 } from "@replay-devkit/test-utils";
@@ -260,33 +257,7 @@ describe("failures, each with its code", () => {
   });
 
   it("a self-signed host is UNTRUSTED_CERTIFICATE unless insecure is given", async () => {
-    using dir = tempDir();
-    const key = join(dir.path, "key.pem");
-    const cert = join(dir.path, "cert.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
-    const { rec, client } = await setUp({
-      tls: { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") },
-    });
+    const { rec, client } = await setUp({ tls: selfSignedCertificate() });
     expect((await failure(pullRecording(client(), rec.sessionId))).code).toBe("UNTRUSTED_CERTIFICATE");
     expectSameWindows(await pullRecording(client({ insecure: true }), rec.sessionId), rec);
   });

@@ -10,3 +10,4 @@ export * from "./temp.js";
 export * from "./posthog-recording.js";
 export * from "./posthog-stand-in.js";
 export * from "./posthog-raw-export.js";
+export * from "./tls.js";
