@@ -170,8 +170,14 @@ export const pull = defineCommand({
       return;
     }
 
-    const { recording, notes } = await source.pull(target, ctx, settings);
-    settings.progress.done();
+    let pulled;
+    try {
+      pulled = await source.pull(target, ctx, settings);
+    } finally {
+      // End a redrawn progress line, so an error message starts on a line of its own.
+      settings.progress.done();
+    }
+    const { recording, notes } = pulled;
     for (const note of notes) ctx.stderr.write(`${note}\n`);
     const id = recording.sessionId;
     if (options.fixture) {
