@@ -293,3 +293,38 @@ describe("listRecordings", () => {
     expect(list.some((r) => r.query.get("distinct_ids") === JSON.stringify([a.distinctId]))).toBe(true);
   });
 });
+
+describe("the stand-in holds to PostHog's rules", () => {
+  it("refuses ranges over 20 for a personal API key, half ranges, and blocks past the end", async () => {
+    const { s, rec } = await setUp();
+    const get = async (query: string) => {
+      const res = await fetch(
+        `${s.url}/api/environments/${s.projectId}/session_recordings/${rec.sessionId}/snapshots?${query}`,
+        { headers: { authorization: `Bearer ${STAND_IN_KEY}` } },
+      );
+      const text = await res.text();
+      // 200 answers are JSONL blocks; errors are PostHog's JSON error bodies.
+      return {
+        status: res.status,
+        body: (res.status === 200 ? {} : JSON.parse(text)) as { detail?: string },
+      };
+    };
+    expect(await get("source=blob_v2&start_blob_key=0&end_blob_key=21")).toEqual({
+      status: 400,
+      body: {
+        type: "validation_error",
+        code: "invalid_input",
+        detail: "Cannot request more than 20 blob keys at once",
+        attr: null,
+      },
+    });
+    expect((await get("source=blob_v2&start_blob_key=0&end_blob_key=20")).status).toBe(200);
+    expect((await get("source=blob_v2&start_blob_key=0")).body.detail).toBe(
+      "Must provide both start blob key and end blob key",
+    );
+    expect((await get(`source=blob_v2&start_blob_key=0&end_blob_key=${rec.blocks.length}`)).body.detail).toBe(
+      "Block index out of range",
+    );
+    expect((await get("source=blob_v3")).status).toBe(400);
+  });
+});
