@@ -322,9 +322,10 @@ describe("the stand-in holds to PostHog's rules", () => {
     expect((await get("source=blob_v2&start_blob_key=0")).body.detail).toBe(
       "Must provide both start blob key and end blob key",
     );
-    expect((await get(`source=blob_v2&start_blob_key=${rec.blocks.length - 2}&end_blob_key=${rec.blocks.length}`)).body.detail).toBe(
-      "Block index out of range",
-    );
+    expect(
+      (await get(`source=blob_v2&start_blob_key=${rec.blocks.length - 2}&end_blob_key=${rec.blocks.length}`))
+        .body.detail,
+    ).toBe("Block index out of range");
     expect((await get("source=blob_v3")).status).toBe(400);
   });
 });
