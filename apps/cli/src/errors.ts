@@ -16,17 +16,17 @@ export const EXIT = Object.freeze({
   PORT_IN_USE: 5,
   /** A CI check failed: `scan` found more than `--max-findings`, or `profile` is over `--budget`. */
   FINDINGS: 6,
-  /** `pull`: no API key (POSTHOG_PERSONAL_API_KEY is not set). */
-  NO_API_KEY: 7,
-  /** `pull`: the remote rejected the key (401) or the key lacks the scope (403, e.g. session_recording:read); S3 denied access. */
-  REMOTE_AUTH: 8,
-  /** `pull`: the remote deleted the recording (410). */
-  REMOTE_DELETED: 9,
-  /** `pull`: the remote kept failing (5xx) or the connection kept dropping, after every retry; S3 unreachable. */
-  REMOTE_UNAVAILABLE: 10,
-  /** `pull`: the remote asks to wait (429 Retry-After) longer than the pull is willing to. */
+  /** A server refused the token (or none was given): `REPLAY_DEVKIT_TOKEN`, `--token`; PostHog refused the API key or its scope. */
+  UNAUTHORIZED: 7,
+  /** Another server failed or could not be reached (push, pull): network errors, 5xx, wrong answers. */
+  REMOTE: 8,
+  /** `pull` from PostHog: no API key (POSTHOG_PERSONAL_API_KEY is not set). */
+  NO_API_KEY: 9,
+  /** `pull` from PostHog: the recording was deleted (410). */
+  REMOTE_DELETED: 10,
+  /** `pull` from PostHog: asked to wait (429 Retry-After) longer than a pull waits. */
   RATE_LIMITED: 11,
-  /** `pull`: the host's TLS certificate is self-signed or untrusted (use --insecure to accept it). */
+  /** `pull`: the host's TLS certificate is self-signed or untrusted (`--insecure` accepts it). */
   UNTRUSTED_CERTIFICATE: 12,
 });
 
@@ -46,10 +46,10 @@ export type CliErrorCode =
   | "REPLAY_DEVKIT_OVER_BUDGET"
   | "REPLAY_DEVKIT_IO"
   | "REPLAY_DEVKIT_MISSING_ASSETS"
+  | "REPLAY_DEVKIT_UNAUTHORIZED"
+  | "REPLAY_DEVKIT_REMOTE"
   | "REPLAY_DEVKIT_NO_API_KEY"
-  | "REPLAY_DEVKIT_REMOTE_AUTH"
   | "REPLAY_DEVKIT_REMOTE_DELETED"
-  | "REPLAY_DEVKIT_REMOTE_UNAVAILABLE"
   | "REPLAY_DEVKIT_RATE_LIMITED"
   | "REPLAY_DEVKIT_UNTRUSTED_CERTIFICATE"
   | "REPLAY_DEVKIT_INTERNAL";
@@ -69,10 +69,10 @@ export const EXIT_FOR_CODE: Readonly<Record<CliErrorCode, ExitCode>> = Object.fr
   REPLAY_DEVKIT_OVER_BUDGET: EXIT.FINDINGS,
   REPLAY_DEVKIT_IO: EXIT.FAILURE,
   REPLAY_DEVKIT_MISSING_ASSETS: EXIT.FAILURE,
+  REPLAY_DEVKIT_UNAUTHORIZED: EXIT.UNAUTHORIZED,
+  REPLAY_DEVKIT_REMOTE: EXIT.REMOTE,
   REPLAY_DEVKIT_NO_API_KEY: EXIT.NO_API_KEY,
-  REPLAY_DEVKIT_REMOTE_AUTH: EXIT.REMOTE_AUTH,
   REPLAY_DEVKIT_REMOTE_DELETED: EXIT.REMOTE_DELETED,
-  REPLAY_DEVKIT_REMOTE_UNAVAILABLE: EXIT.REMOTE_UNAVAILABLE,
   REPLAY_DEVKIT_RATE_LIMITED: EXIT.RATE_LIMITED,
   REPLAY_DEVKIT_UNTRUSTED_CERTIFICATE: EXIT.UNTRUSTED_CERTIFICATE,
   REPLAY_DEVKIT_INTERNAL: EXIT.FAILURE,
@@ -183,11 +183,11 @@ const POSTHOG_FAILURES: Readonly<Record<string, { code: CliErrorCode; hint: stri
     hint: "Create a personal API key with the session_recording:read scope in PostHog (Settings → Personal API keys) and export it as POSTHOG_PERSONAL_API_KEY.",
   },
   BAD_KEY: {
-    code: "REPLAY_DEVKIT_REMOTE_AUTH",
+    code: "REPLAY_DEVKIT_UNAUTHORIZED",
     hint: "POSTHOG_PERSONAL_API_KEY is not a valid key for this host; check it was made on this PostHog instance and not revoked.",
   },
   MISSING_SCOPE: {
-    code: "REPLAY_DEVKIT_REMOTE_AUTH",
+    code: "REPLAY_DEVKIT_UNAUTHORIZED",
     hint: "Give the personal API key the session_recording:read scope and access to this project.",
   },
   NOT_FOUND: {
@@ -196,9 +196,9 @@ const POSTHOG_FAILURES: Readonly<Record<string, { code: CliErrorCode; hint: stri
   },
   DELETED: { code: "REPLAY_DEVKIT_REMOTE_DELETED", hint: "Deleted recordings cannot be pulled." },
   RATE_LIMITED: { code: "REPLAY_DEVKIT_RATE_LIMITED", hint: "Try again later." },
-  UNAVAILABLE: { code: "REPLAY_DEVKIT_REMOTE_UNAVAILABLE", hint: "PostHog is failing; try again later." },
+  UNAVAILABLE: { code: "REPLAY_DEVKIT_REMOTE", hint: "PostHog is failing; try again later." },
   NETWORK: {
-    code: "REPLAY_DEVKIT_REMOTE_UNAVAILABLE",
+    code: "REPLAY_DEVKIT_REMOTE",
     hint: "Check the host URL and your network; try again later.",
   },
   UNTRUSTED_CERTIFICATE: {
@@ -225,14 +225,14 @@ function fromS3Error(code: string, message: string, cause: unknown): CliError {
         cause,
       });
     case "ACCESS_DENIED":
-      return new CliError("REPLAY_DEVKIT_REMOTE_AUTH", message, {
+      return new CliError("REPLAY_DEVKIT_UNAUTHORIZED", message, {
         hint: "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY and the bucket's policy.",
         cause,
       });
     case "INVALID_CONFIG":
       return new CliError("REPLAY_DEVKIT_USAGE", message, { cause });
     case "NETWORK":
-      return new CliError("REPLAY_DEVKIT_REMOTE_UNAVAILABLE", message, {
+      return new CliError("REPLAY_DEVKIT_REMOTE", message, {
         hint: "Check AWS_ENDPOINT_URL and your network.",
         cause,
       });

@@ -63,17 +63,14 @@ export function mainHelp(commands: readonly Command<OptionSpecs>[], version: str
       String(EXIT.FINDINGS),
       "privacy findings, recording cost over the allowed limit, or capture-doctor errors",
     ],
-    [String(EXIT.NO_API_KEY), "pull: no API key (POSTHOG_PERSONAL_API_KEY)"],
     [
-      String(EXIT.REMOTE_AUTH),
-      "pull: API key rejected or missing a scope (session_recording:read); S3 access denied",
+      String(EXIT.UNAUTHORIZED),
+      "a server refused the token or API key, or none was given (`REPLAY_DEVKIT_TOKEN`)",
     ],
-    [String(EXIT.REMOTE_DELETED), "pull: the recording was deleted (410)"],
-    [
-      String(EXIT.REMOTE_UNAVAILABLE),
-      "pull: server errors or dropped connections after every retry; S3 unreachable",
-    ],
-    [String(EXIT.RATE_LIMITED), "pull: rate limited for longer than the pull waits"],
+    [String(EXIT.REMOTE), "another server failed or could not be reached (push, pull; S3)"],
+    [String(EXIT.NO_API_KEY), "pull from PostHog: no API key (`POSTHOG_PERSONAL_API_KEY`)"],
+    [String(EXIT.REMOTE_DELETED), "pull from PostHog: the recording was deleted (410)"],
+    [String(EXIT.RATE_LIMITED), "pull from PostHog: rate limited for longer than the pull waits"],
     [String(EXIT.UNTRUSTED_CERTIFICATE), "pull: self-signed or untrusted TLS certificate (see --insecure)"],
   ];
   return [

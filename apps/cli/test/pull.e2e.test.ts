@@ -167,6 +167,30 @@ describe("replay-devkit pull", () => {
     expect(after[0]!.rec.posthogEvents).toHaveLength(two.events.length);
   });
 
+  it("pulls several session ids in one command, each stored on its own", async () => {
+    const s = await fresh();
+    const b = standInRecording(["B"], 3);
+    s.addRecording(b);
+    const data = dataDir();
+    const result = await pull([
+      two.sessionId,
+      b.sessionId,
+      "--from",
+      s.url,
+      "--project",
+      String(s.projectId),
+      "--data",
+      data,
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe(`${two.sessionId}\n${b.sessionId}\n`);
+    expect(
+      stored(data)
+        .map((r) => r.rec.sessionId)
+        .sort(),
+    ).toEqual([two.sessionId, b.sessionId].sort());
+  });
+
   it("writes a scrubbed fixture with --fixture and stores nothing", async () => {
     const s = await fresh();
     const data = dataDir();
@@ -213,26 +237,26 @@ describe("replay-devkit pull", () => {
 });
 
 describe("replay-devkit pull failures: one line naming the cause, its own exit code, nothing stored", () => {
-  it("no key: exit 7 naming POSTHOG_PERSONAL_API_KEY", async () => {
+  it("no key: exit 9 naming POSTHOG_PERSONAL_API_KEY", async () => {
     const s = await fresh();
     expectOneLineError(
       await pull([link(s, two)], {}),
-      7,
+      9,
       /POSTHOG_PERSONAL_API_KEY is not set.*\[REPLAY_DEVKIT_NO_API_KEY\]$/,
     );
     expect(s.requests).toEqual([]);
   });
 
-  it("bad key and missing scope: exit 8", async () => {
+  it("bad key and missing scope: exit 7", async () => {
     const s = await fresh({ keys: { [STAND_IN_KEY]: ["insight:read"] } });
     expectOneLineError(
       await pull([link(s, two)], { POSTHOG_PERSONAL_API_KEY: "phx_not_a_real_key_42" }),
-      8,
+      7,
       /rejected the personal API key \(401: .*invalid/,
     );
     expectOneLineError(
       await pull([link(s, two)]),
-      8,
+      7,
       /403: API key missing required scope 'session_recording:read'/,
     );
   });
@@ -248,31 +272,31 @@ describe("replay-devkit pull failures: one line naming the cause, its own exit c
     expect(existsSync(join(data, "recordings.db"))).toBe(false);
   });
 
-  it("deleted recording (410 from the block requests after 200s): exit 9, nothing stored", async () => {
+  it("deleted recording (410 from the block requests after 200s): exit 10, nothing stored", async () => {
     const s = await fresh({}, { deletedAtBlocks: true });
     const data = dataDir();
     expectOneLineError(
       await pull([link(s, two), "--data", data]),
-      9,
+      10,
       /deleted this recording permanently \(410/,
     );
     expect(s.requests.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(2);
     expect(existsSync(join(data, "recordings.db"))).toBe(false);
   });
 
-  it("server errors after every retry: exit 10; dropped connections: exit 10", async () => {
+  it("server errors after every retry: exit 8; dropped connections: exit 8", async () => {
     const s = await fresh();
     const data = dataDir();
     for (let i = 0; i < 2; i++) s.fault({ when: (r) => r.query.get("start_blob_key") === "40", status: 502 });
     expectOneLineError(
       await pull([link(s, two), "--data", data, "--retries", "1"]),
-      10,
+      8,
       /answered 502 2 times/,
     );
     for (let i = 0; i < 2; i++) s.fault({ when: (r) => r.query.has("source"), drop: true });
     expectOneLineError(
       await pull([link(s, two), "--data", data, "--retries", "1"]),
-      10,
+      8,
       /connection to .* failed 2 times/,
     );
     expect(existsSync(join(data, "recordings.db"))).toBe(false);

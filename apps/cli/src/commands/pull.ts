@@ -17,8 +17,10 @@ export const pull = defineCommand({
   positionals: [
     {
       name: "recording",
-      description: "A PostHog recording link (…/project/ID/replay/SESSION) or a session id",
+      description:
+        "PostHog recording links (…/project/ID/replay/SESSION) or session ids; each is pulled and stored on its own",
       required: false,
+      variadic: true,
     },
   ],
   options: {
@@ -114,6 +116,7 @@ export const pull = defineCommand({
     if (!options.list && target.what === undefined)
       throw usageError(pull, "missing <recording> (a PostHog link or a session id), or --list");
     if (options.list && options.fixture) throw usageError(pull, "--list and --fixture do not go together");
+    if (options.fixture && positionals.length > 1) throw usageError(pull, "--fixture takes one recording");
     if (options.insecure)
       ctx.stderr.write("warning: --insecure: the host's TLS certificate is not checked.\n");
     const source = await resolvePullSource(target, ctx, settings);
@@ -170,40 +173,45 @@ export const pull = defineCommand({
       return;
     }
 
-    let pulled;
-    try {
-      pulled = await source.pull(target, ctx, settings);
-    } finally {
-      // End a redrawn progress line, so an error message starts on a line of its own.
-      settings.progress.done();
-    }
-    const { recording, notes } = pulled;
-    for (const note of notes) ctx.stderr.write(`${note}\n`);
-    const id = recording.sessionId;
-    if (options.fixture) {
-      const { text, summary } = await fixtureText(recording, id, {}, true, (message) =>
-        usageError(pull, message),
-      );
-      const written = await writeOutput(ctx, options.fixture, text, false);
-      if (summary) ctx.stderr.write(`${summary}\n`);
-      if (written) ctx.stderr.write(`Wrote ${written}\n`);
-      return;
-    }
-    const store = await openDataStore(ctx, options.data, "write");
-    if (!store) throw new CliError("REPLAY_DEVKIT_INTERNAL", "the data store did not open");
-    try {
-      const result = store.importRecording(recording, { source: `${source.name}-pull` });
-      if (options.json) ctx.stdout.write(`${JSON.stringify({ source: source.name, ...result }, null, 2)}\n`);
-      else ctx.stdout.write(`${id}\n`);
-      ctx.stderr.write(
-        result.created
-          ? `pulled ${id}: ${result.events} events in ${recording.windows.length} window(s), ${recording.posthogEvents.length} analytics events\n`
-          : `pulled ${id}: already stored (${result.events} new events, ${result.duplicates} already there)\n`,
-      );
-    } catch (error) {
-      throw toCliError(error, `storing ${id}`);
-    } finally {
-      store.close();
+    // One recording at a time, each stored in its own transaction: a failure stops here, and what was
+    // pulled before it stays stored (pulling the same list again stores nothing twice).
+    for (const what of positionals) {
+      let pulled;
+      try {
+        pulled = await source.pull({ ...target, what }, ctx, settings);
+      } finally {
+        // End a redrawn progress line, so an error message starts on a line of its own.
+        settings.progress.done();
+      }
+      const { recording, notes } = pulled;
+      for (const note of notes) ctx.stderr.write(`${note}\n`);
+      const id = recording.sessionId;
+      if (options.fixture) {
+        const { text, summary } = await fixtureText(recording, id, {}, true, (message) =>
+          usageError(pull, message),
+        );
+        const written = await writeOutput(ctx, options.fixture, text, false);
+        if (summary) ctx.stderr.write(`${summary}\n`);
+        if (written) ctx.stderr.write(`Wrote ${written}\n`);
+        return;
+      }
+      const store = await openDataStore(ctx, options.data, "write");
+      if (!store) throw new CliError("REPLAY_DEVKIT_INTERNAL", "the data store did not open");
+      try {
+        const result = store.importRecording(recording, { source: `${source.name}-pull` });
+        if (options.json)
+          ctx.stdout.write(`${JSON.stringify({ source: source.name, ...result }, null, 2)}\n`);
+        else ctx.stdout.write(`${id}\n`);
+        ctx.stderr.write(
+          result.created
+            ? `pulled ${id}: ${result.events} events in ${recording.windows.length} window(s), ${recording.posthogEvents.length} analytics events\n`
+            : `pulled ${id}: already stored (${result.events} new events, ${result.duplicates} already there)\n`,
+        );
+      } catch (error) {
+        throw toCliError(error, `storing ${id}`);
+      } finally {
+        store.close();
+      }
     }
   },
 });
