@@ -124,6 +124,43 @@ describe("export --all --to DIR", () => {
     expect(after.filter((l) => l.id !== changed)).toEqual(before.filter((l) => l.id !== changed));
   });
 
+  it("applies the list filters and --format", async () => {
+    const filtered = join(dir.path, "filtered");
+    const none = await runCli([
+      "export",
+      "--all",
+      "--to",
+      filtered,
+      "--idle",
+      "0",
+      "--url",
+      "nowhere.example",
+      "--data",
+      data,
+    ]);
+    expect(none.stderr).toMatch(/0 written, 0 unchanged/);
+    const one = await runCli([
+      "export",
+      "--all",
+      "--to",
+      filtered,
+      "--idle",
+      "0",
+      "--distinct-id",
+      "user-3@example.com",
+      "--format",
+      "posthog",
+      "--data",
+      data,
+    ]);
+    expect(one.stderr).toMatch(/1 written, 0 unchanged/);
+    const [line] = indexOf(filtered);
+    expect(line!.id).toBe("batch-003");
+    expect(line!.format).toBe("posthog");
+    expect(line!.file).toMatch(/^\d{4}-\d{2}-\d{2}\/batch-003\.posthog\.json$/);
+    expect((await readRecordingFile(readFileSync(join(filtered, line!.file)))).format).toBe("posthog-export");
+  });
+
   it("import --from gives back the same recordings byte for byte (--no-scrub), and again stores nothing twice", async () => {
     const raw = join(dir.path, "raw");
     expect(

@@ -287,6 +287,9 @@ describe("listRecordings", () => {
     expect(await listRecordings(client, { url: "nowhere.example" })).toEqual([]);
     expect(await listRecordings(client, { minDurationSeconds: 100_000 })).toEqual([]);
     expect((await listRecordings(client, { hasErrors: true })).length).toBe(2);
+    expect(await listRecordings(client, { personUuid: "0193a1b2-0000-7000-8000-00000000ffff" })).toEqual([]);
+    expect((await listRecordings(client, { personUuid: String(a.person.uuid) })).length).toBe(2);
+    expect(await listRecordings(client, { dateFrom: "2099-01-01T00:00:00Z" })).toEqual([]);
     const paged = await listRecordings(client, { limit: 2 });
     expect(paged).toHaveLength(2);
     const list = s.requests.filter((r) => r.path.endsWith("/session_recordings"));
