@@ -53,6 +53,32 @@ const indexOf = (out: string): Line[] =>
 const filesBelow = (out: string) =>
   (readdirSync(out, { recursive: true }) as string[]).filter((p) => statSync(join(out, p)).isFile()).sort();
 
+/** `export --all --to TO --idle 0 --data DATA …extra` as a user runs it. */
+function exportAll(to: string, data: string, extra: string[] = [], env: Record<string, string> = {}) {
+  return runCli(["export", "--all", "--to", to, "--idle", "0", "--data", data, ...extra], { env });
+}
+
+/** Starts `export --all` with progress and SIGKILLs it after its third progress line. */
+function killedExport(to: string, data: string, env: Record<string, string> = {}): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [BIN, "export", "--all", "--to", to, "--idle", "0", "--progress", "--data", data],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+        env: { ...process.env, ...env },
+      },
+    );
+    let seen = 0;
+    child.stderr.setEncoding("utf8").on("data", (text: string) => {
+      seen += (text.match(/^export \[/gm) ?? []).length;
+      if (seen >= 3) child.kill("SIGKILL");
+    });
+    child.on("error", reject);
+    child.on("close", () => resolve());
+  });
+}
+
 describe("export --all --to DIR", () => {
   const data = join(dir.path, "data");
   const out = join(dir.path, "out");
@@ -126,32 +152,13 @@ describe("export --all --to DIR", () => {
 
   it("applies the list filters and --format", async () => {
     const filtered = join(dir.path, "filtered");
-    const none = await runCli([
-      "export",
-      "--all",
-      "--to",
-      filtered,
-      "--idle",
-      "0",
-      "--url",
-      "nowhere.example",
-      "--data",
-      data,
-    ]);
+    const none = await exportAll(filtered, data, ["--url", "nowhere.example"]);
     expect(none.stderr).toMatch(/0 written, 0 unchanged/);
-    const one = await runCli([
-      "export",
-      "--all",
-      "--to",
-      filtered,
-      "--idle",
-      "0",
+    const one = await exportAll(filtered, data, [
       "--distinct-id",
       "user-3@example.com",
       "--format",
       "posthog",
-      "--data",
-      data,
     ]);
     expect(one.stderr).toMatch(/1 written, 0 unchanged/);
     const [line] = indexOf(filtered);
@@ -193,22 +200,8 @@ describe("export --all is resumable", () => {
     const data = join(dir.path, "data-kill");
     const out = join(dir.path, "out-kill");
     await makeStore(data, 150);
-    const killed = await new Promise<number>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [BIN, "export", "--all", "--to", out, "--idle", "0", "--progress", "--data", data],
-        {
-          stdio: ["ignore", "ignore", "pipe"],
-        },
-      );
-      let seen = 0;
-      child.stderr.setEncoding("utf8").on("data", (text: string) => {
-        seen += (text.match(/^export \[/gm) ?? []).length;
-        if (seen >= 3) child.kill("SIGKILL");
-      });
-      child.on("error", reject);
-      child.on("close", () => resolve(filesBelow(out).filter((f) => f.endsWith(".zip")).length));
-    });
+    await killedExport(out, data);
+    const killed = filesBelow(out).filter((f) => f.endsWith(".zip")).length;
     expect(killed).toBeLessThan(150);
     // A temporary file as a kill during a write leaves it.
     const day = filesBelow(out)
@@ -241,23 +234,7 @@ describe("export --all --to s3:// and import --from s3://", () => {
     const url = "s3://replays/team/backups";
     const env = s3.env;
     // Killed after a few recordings: every PUT is whole, so the next run only has to finish.
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [BIN, "export", "--all", "--to", url, "--idle", "0", "--progress", "--data", data],
-        {
-          stdio: ["ignore", "ignore", "pipe"],
-          env: { ...process.env, ...env },
-        },
-      );
-      let seen = 0;
-      child.stderr.setEncoding("utf8").on("data", (text: string) => {
-        seen += (text.match(/^export \[/gm) ?? []).length;
-        if (seen >= 3) child.kill("SIGKILL");
-      });
-      child.on("error", reject);
-      child.on("close", () => resolve());
-    });
+    await killedExport(url, data, env);
     const client = new S3Client(s3ConfigFromEnv(env), "replays");
     let afterKill = 0;
     for await (const { key } of client.list("team/backups/")) if (key.endsWith(".zip")) afterKill++;
