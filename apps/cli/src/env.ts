@@ -24,3 +24,11 @@ export const DATABASE_FILE = "recordings.db";
 export function databasePath(dataDir: string): string {
   return join(dataDir, DATABASE_FILE);
 }
+
+/** The PostHog personal API key `pull` sends as a Bearer token; never printed, logged or stored. */
+export const POSTHOG_KEY_VARIABLE = "POSTHOG_PERSONAL_API_KEY";
+
+export function posthogApiKey(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const key = env[POSTHOG_KEY_VARIABLE]?.trim();
+  return key ? key : undefined;
+}

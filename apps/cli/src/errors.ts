@@ -16,10 +16,18 @@ export const EXIT = Object.freeze({
   PORT_IN_USE: 5,
   /** A CI check failed: `scan` found more than `--max-findings`, or `profile` is over `--budget`. */
   FINDINGS: 6,
-  /** A server refused the token (or none was given): `REPLAY_DEVKIT_TOKEN`, `--token`. */
+  /** A server refused the token (or none was given): `REPLAY_DEVKIT_TOKEN`, `--token`; PostHog refused the API key or its scope. */
   UNAUTHORIZED: 7,
   /** Another server failed or could not be reached (push, pull): network errors, 5xx, wrong answers. */
   REMOTE: 8,
+  /** `pull` from PostHog: no API key (POSTHOG_PERSONAL_API_KEY is not set). */
+  NO_API_KEY: 9,
+  /** `pull` from PostHog: the recording was deleted (410). */
+  REMOTE_DELETED: 10,
+  /** `pull` from PostHog: asked to wait (429 Retry-After) longer than a pull waits. */
+  RATE_LIMITED: 11,
+  /** `pull`: the host's TLS certificate is self-signed or untrusted (`--insecure` accepts it). */
+  UNTRUSTED_CERTIFICATE: 12,
 });
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -41,6 +49,10 @@ export type CliErrorCode =
   | "REPLAY_DEVKIT_OVER_BUDGET"
   | "REPLAY_DEVKIT_IO"
   | "REPLAY_DEVKIT_MISSING_ASSETS"
+  | "REPLAY_DEVKIT_NO_API_KEY"
+  | "REPLAY_DEVKIT_REMOTE_DELETED"
+  | "REPLAY_DEVKIT_RATE_LIMITED"
+  | "REPLAY_DEVKIT_UNTRUSTED_CERTIFICATE"
   | "REPLAY_DEVKIT_INTERNAL";
 
 /** One table from code to exit status, so a code always exits the same way. */
@@ -61,6 +73,10 @@ export const EXIT_FOR_CODE: Readonly<Record<CliErrorCode, ExitCode>> = Object.fr
   REPLAY_DEVKIT_OVER_BUDGET: EXIT.FINDINGS,
   REPLAY_DEVKIT_IO: EXIT.FAILURE,
   REPLAY_DEVKIT_MISSING_ASSETS: EXIT.FAILURE,
+  REPLAY_DEVKIT_NO_API_KEY: EXIT.NO_API_KEY,
+  REPLAY_DEVKIT_REMOTE_DELETED: EXIT.REMOTE_DELETED,
+  REPLAY_DEVKIT_RATE_LIMITED: EXIT.RATE_LIMITED,
+  REPLAY_DEVKIT_UNTRUSTED_CERTIFICATE: EXIT.UNTRUSTED_CERTIFICATE,
   REPLAY_DEVKIT_INTERNAL: EXIT.FAILURE,
 });
 
@@ -152,6 +168,9 @@ export function toCliError(error: unknown, context?: string): CliError {
     return new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${prefix}${coded.message}`, { cause: error });
   }
   if (coded?.name === "ServerStartError") return fromServerStartError(coded, prefix, error);
+  if (coded?.name === "S3Error") return fromS3Error(coded.code, `${prefix}${coded.message}`, error);
+  if (coded?.name === "PosthogApiError")
+    return fromPosthogApiError(coded.code, `${prefix}${coded.message}`, error);
   if (coded && /^E[A-Z]+$/.test(coded.code)) return fromSystemError(coded.code, coded.message, prefix, error);
   const message = error instanceof Error ? error.message : String(error);
   return new CliError("REPLAY_DEVKIT_INTERNAL", `${prefix}${message}`, {
@@ -178,6 +197,78 @@ function fromServerStartError(coded: CodedError, prefix: string, cause: unknown)
     default:
       return new CliError("REPLAY_DEVKIT_USAGE", `${prefix}${coded.message}`, { cause });
   }
+}
+
+/** What a user can do about each failure of a pull from PostHog (codes of @replay-devkit/posthog-api). */
+const POSTHOG_FAILURES: Readonly<Record<string, { code: CliErrorCode; hint: string }>> = {
+  NO_KEY: {
+    code: "REPLAY_DEVKIT_NO_API_KEY",
+    hint: "Create a personal API key with the session_recording:read scope in PostHog (Settings → Personal API keys) and export it as POSTHOG_PERSONAL_API_KEY.",
+  },
+  BAD_KEY: {
+    code: "REPLAY_DEVKIT_UNAUTHORIZED",
+    hint: "POSTHOG_PERSONAL_API_KEY is not a valid key for this host; check it was made on this PostHog instance and not revoked.",
+  },
+  MISSING_SCOPE: {
+    code: "REPLAY_DEVKIT_UNAUTHORIZED",
+    hint: "Give the personal API key the session_recording:read scope and access to this project.",
+  },
+  NOT_FOUND: {
+    code: "REPLAY_DEVKIT_NOT_FOUND",
+    hint: "Check the session id and --project; `replay-devkit pull --list --from HOST --project ID` lists recordings.",
+  },
+  DELETED: { code: "REPLAY_DEVKIT_REMOTE_DELETED", hint: "Deleted recordings cannot be pulled." },
+  RATE_LIMITED: { code: "REPLAY_DEVKIT_RATE_LIMITED", hint: "Try again later." },
+  UNAVAILABLE: { code: "REPLAY_DEVKIT_REMOTE", hint: "PostHog is failing; try again later." },
+  NETWORK: {
+    code: "REPLAY_DEVKIT_REMOTE",
+    hint: "Check the host URL and your network; try again later.",
+  },
+  UNTRUSTED_CERTIFICATE: {
+    code: "REPLAY_DEVKIT_UNTRUSTED_CERTIFICATE",
+    hint: "If you trust this host (a self-hosted PostHog with its own certificate), pass --insecure.",
+  },
+  INVALID_URL: {
+    code: "REPLAY_DEVKIT_USAGE",
+    hint: "Pass a PostHog recording link, or a session id with --from HOST --project ID.",
+  },
+  INVALID_RESPONSE: {
+    code: "REPLAY_DEVKIT_INVALID_INPUT",
+    hint: "The host did not answer like PostHog's API; check --from.",
+  },
+};
+
+/** @replay-devkit/s3's codes, for `export --all --to s3://…` and `import --from s3://…`. */
+function fromS3Error(code: string, message: string, cause: unknown): CliError {
+  switch (code) {
+    case "NO_SUCH_BUCKET":
+    case "NOT_FOUND":
+      return new CliError("REPLAY_DEVKIT_NOT_FOUND", message, {
+        hint: "Create the bucket first, or check the s3:// URL.",
+        cause,
+      });
+    case "ACCESS_DENIED":
+      return new CliError("REPLAY_DEVKIT_UNAUTHORIZED", message, {
+        hint: "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY and the bucket's policy.",
+        cause,
+      });
+    case "INVALID_CONFIG":
+      return new CliError("REPLAY_DEVKIT_USAGE", message, { cause });
+    case "NETWORK":
+      return new CliError("REPLAY_DEVKIT_REMOTE", message, {
+        hint: "Check AWS_ENDPOINT_URL and your network.",
+        cause,
+      });
+    default:
+      return new CliError("REPLAY_DEVKIT_IO", message, { cause });
+  }
+}
+
+function fromPosthogApiError(code: string, message: string, cause: unknown): CliError {
+  const known = POSTHOG_FAILURES[code];
+  return known
+    ? new CliError(known.code, message, { hint: known.hint, cause })
+    : new CliError("REPLAY_DEVKIT_INTERNAL", message, { cause });
 }
 
 function fromSystemError(code: string, message: string, prefix: string, cause: unknown): CliError {

@@ -63,8 +63,15 @@ export function mainHelp(commands: readonly Command<OptionSpecs>[], version: str
       String(EXIT.FINDINGS),
       "privacy findings, recording cost over the allowed limit, or capture-doctor errors",
     ],
-    [String(EXIT.UNAUTHORIZED), "a server refused the token, or none was given (`REPLAY_DEVKIT_TOKEN`)"],
-    [String(EXIT.REMOTE), "another server failed or could not be reached (push, pull)"],
+    [
+      String(EXIT.UNAUTHORIZED),
+      "a server refused the token or API key, or none was given (`REPLAY_DEVKIT_TOKEN`)",
+    ],
+    [String(EXIT.REMOTE), "another server failed or could not be reached (push, pull; S3)"],
+    [String(EXIT.NO_API_KEY), "pull from PostHog: no API key (`POSTHOG_PERSONAL_API_KEY`)"],
+    [String(EXIT.REMOTE_DELETED), "pull from PostHog: the recording was deleted (410)"],
+    [String(EXIT.RATE_LIMITED), "pull from PostHog: rate limited for longer than the pull waits"],
+    [String(EXIT.UNTRUSTED_CERTIFICATE), "pull: self-signed or untrusted TLS certificate (see --insecure)"],
   ];
   return [
     `replay-devkit ${version}: local session replay for PostHog and rrweb`,
@@ -78,7 +85,8 @@ export function mainHelp(commands: readonly Command<OptionSpecs>[], version: str
     columns([...optionRows(GLOBAL_OPTIONS), ["    --version", "Print the version"]]),
     "",
     "Exit codes:",
-    columns(exitRows),
+    // Right-aligned, so one- and two-digit codes line up.
+    columns(exitRows.map(([code, meaning]) => [code.padStart(2), meaning])),
     "",
     "Run `replay-devkit <command> --help` for a command's options.",
     "",

@@ -60,3 +60,26 @@ export function probeHealth(host: string, port: number, timeoutMs = 800): Promis
     req.end();
   });
 }
+
+/**
+ * Whether a server URL (http or https, any path prefix) is a replay-devkit: its `/health` answers
+ * name "replay-devkit" within the deadline. Anything else, including no answer, is `other`/`free`.
+ */
+export async function probeUrl(url: string, timeoutMs = 2000): Promise<ProbeResult> {
+  let health: URL;
+  try {
+    health = new URL(API_ROUTES.health.replace(/^\//, ""), url.endsWith("/") ? url : `${url}/`);
+  } catch {
+    return { kind: "other", detail: "not a URL" };
+  }
+  try {
+    const res = await fetch(health, { signal: AbortSignal.timeout(timeoutMs), redirect: "error" });
+    const text = (await res.text()).slice(0, 16_384);
+    const doc = JSON.parse(text) as { name?: unknown; version?: unknown };
+    if (res.status === 200 && doc.name === "replay-devkit")
+      return { kind: "replay-devkit", version: typeof doc.version === "string" ? doc.version : "?" };
+    return { kind: "other", detail: `HTTP ${res.status}` };
+  } catch {
+    return { kind: "other", detail: "no replay-devkit /health answer" };
+  }
+}

@@ -26,6 +26,7 @@ export const COMMANDS: readonly Command<OptionSpecs>[] = [
   list,
   show,
   importCommand,
+  pull,
   exportCommand,
   convert,
   push,

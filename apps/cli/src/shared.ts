@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { open, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, resolve } from "node:path";
 import { formatBytes, type Recording, type ReadResult, type RedactionEntry } from "@replay-devkit/codec";
-import type { Store } from "@replay-devkit/store";
+import type { RecordingSummary, Store } from "@replay-devkit/store";
 import type { CommandContext, StringOption } from "./command.js";
 import { databasePath, resolveDataDir } from "./env.js";
 import { CliError, toCliError } from "./errors.js";
@@ -233,4 +233,25 @@ export async function prepareForExport(
   } catch (error) {
     throw toCliError(error, "scrubbing failed");
   }
+}
+
+/**
+ * Metadata carries URLs and the distinct id, which can hold tokens and emails; it goes through the
+ * same scrubber as exports (as a recording with no events) before an agent sees it.
+ */
+export async function scrubSummary(summary: RecordingSummary): Promise<RecordingSummary> {
+  const { recording } = await prepareForExport(
+    {
+      sessionId: summary.id,
+      distinctId: summary.distinctId,
+      windows: [],
+      posthogEvents: [],
+      metadata: summary,
+    },
+    true,
+  );
+  return {
+    ...(recording.metadata as RecordingSummary),
+    distinctId: recording.distinctId,
+  };
 }

@@ -371,7 +371,7 @@ describe("replay-devkit errors (built CLI)", () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: replay-devkit <command>/m);
     const sub = await runCli(["export", "--help"]);
-    expect(sub.stdout).toMatch(/^Usage: replay-devkit export ID \[options\]/m);
+    expect(sub.stdout).toMatch(/^Usage: replay-devkit export \[ID\] \[options\]/m);
     expect(sub.stdout).toContain("--no-scrub");
     const bare = await runCli([]);
     expect(bare.code).toBe(2);

@@ -180,13 +180,13 @@ describe("serve + push/pull", () => {
     const fresh = { REPLAY_DEVKIT_DATA: join(dir.path, "fresh"), REPLAY_DEVKIT_TOKEN: TOKEN };
     const pulled = await runCli(["pull", id, "--from", server.url], { env: fresh });
     expect(pulled.code, pulled.stderr).toBe(0);
-    expect(pulled.stderr).toContain(`${id}: copied`);
+    expect(pulled.stderr).toContain(`pulled ${id}: `);
     const serverExport = await serverPosthogExport(server, id);
     const freshExports = await rawExports(fresh, id);
     expect(freshExports[0]).toBe(serverExport);
 
     const again = await runCli(["pull", id, "--from", server.url], { env: fresh });
-    expect(again.stderr).toContain(`${id}: up to date`);
+    expect(again.stderr).toContain(`pulled ${id}: already stored (0 new events`);
     const back = await runCli(["push", id, "--to", server.url], { env: fresh });
     expect(back.code, back.stderr).toBe(0);
     expect(back.stderr).toContain(`${id}: up to date`);

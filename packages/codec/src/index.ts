@@ -73,6 +73,7 @@ export {
   LEGACY_EVENTS,
   type ReadOptions,
 } from "./formats/read.js";
+export { POSTHOG_RAW_EXPORT, RAW_EXPORT_METADATA, RAW_EXPORT_EVENTS } from "./formats/posthog-raw-export.js";
 export { snappyUncompressCapped, decodeLengthPrefixedSnappy, isLengthPrefixedSnappy } from "./snappy.js";
 export { writePosthogExport, writeRrwebJson, writeBlobV2, POSTHOG_EXPORT_VERSION } from "./formats/write.js";
 export {

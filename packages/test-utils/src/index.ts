@@ -7,3 +7,7 @@ export * from "./ports.js";
 export * from "./postgres.js";
 export * from "./s3-server.js";
 export * from "./temp.js";
+export * from "./posthog-recording.js";
+export * from "./posthog-stand-in.js";
+export * from "./posthog-raw-export.js";
+export * from "./tls.js";

@@ -1,7 +1,8 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { formatBytes } from "@replay-devkit/codec";
-import { defineCommand, parseIntegerOption } from "../command.js";
+import { runImportFrom } from "../batch-export/command.js";
+import { defineCommand, parseIntegerOption, usageError } from "../command.js";
 import { CliError, EXIT, toCliError } from "../errors.js";
 import { Progress, bar } from "../progress.js";
 import { DATA_OPTION, DEFAULT_MAX_FILE_BYTES, JSON_OPTION, decodeFile, openDataStore } from "../shared.js";
@@ -20,7 +21,9 @@ interface FileReport {
 export const importCommand = defineCommand({
   name: "import",
   summary: "Import recording files (PostHog export, rrweb JSON, blob_v2, bundle, fixture; gzip ok)",
-  positionals: [{ name: "file", description: "One or more recording files", variadic: true }],
+  positionals: [
+    { name: "file", description: "One or more recording files (or --from)", variadic: true, required: false },
+  ],
   options: {
     json: JSON_OPTION,
     data: DATA_OPTION,
@@ -30,14 +33,29 @@ export const importCommand = defineCommand({
       description: "Refuse files larger than this many MB",
       default: "512",
     },
+    from: {
+      type: "string",
+      valueName: "dir|s3://bucket/prefix",
+      description: "Import a batch export (`export --all --to`) by its index.jsonl",
+    },
     progress: {
       type: "boolean",
       description:
         "Show progress inside each file (bytes read, events stored) on stderr even when it is not a terminal",
     },
   },
-  examples: ["replay-devkit import export.json", "replay-devkit import recordings/*.json --json"],
+  examples: [
+    "replay-devkit import export.json",
+    "replay-devkit import recordings/*.json --json",
+    "replay-devkit import --from /backups/replays",
+  ],
   async run(ctx, { options, positionals }) {
+    if (options.from !== undefined) {
+      if (positionals.length > 0) throw usageError(importCommand, "give files or --from, not both");
+      await runImportFrom(ctx, options.from, options.data, options.progress, options.json);
+      return EXIT.OK;
+    }
+    if (positionals.length === 0) throw usageError(importCommand, "missing <file> (or --from DIR)");
     const maxBytes =
       parseIntegerOption(importCommand, "max-size", options["max-size"], 1, 4096) * 1024 * 1024;
     const sizes = positionals.map((file) => {

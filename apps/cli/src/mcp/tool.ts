@@ -5,11 +5,11 @@ import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { RecordingSummary } from "@replay-devkit/store";
 import * as z from "zod";
 import type { CommandContext } from "../command.js";
 import { CliError, toCliError } from "../errors.js";
-import { prepareForExport, writeOutput } from "../shared.js";
+import { writeOutput } from "../shared.js";
+export { scrubSummary } from "../shared.js";
 
 /** Where a tool runs: the command context (`cwd` is the write scope) and the data directory flag. */
 export interface ToolScope {
@@ -33,27 +33,6 @@ export function text(value: string): CallToolResult {
 
 export function json(value: unknown): CallToolResult {
   return text(JSON.stringify(value, null, 2));
-}
-
-/**
- * Metadata carries URLs and the distinct id, which can hold tokens and emails; it goes through the
- * same scrubber as exports (as a recording with no events) before an agent sees it.
- */
-export async function scrubSummary(summary: RecordingSummary): Promise<RecordingSummary> {
-  const { recording } = await prepareForExport(
-    {
-      sessionId: summary.id,
-      distinctId: summary.distinctId,
-      windows: [],
-      posthogEvents: [],
-      metadata: summary,
-    },
-    true,
-  );
-  return {
-    ...(recording.metadata as RecordingSummary),
-    distinctId: recording.distinctId,
-  };
 }
 
 /** Writes a tool's output file, creating its folder; returns the path written. */

@@ -120,8 +120,11 @@ export async function pushRecording(
   };
 }
 
-/** Copies one recording from the server behind `client` into `store`, storing only what it lacks. */
-export async function pullRecording(store: Store, client: DevkitClient, id: string): Promise<TransferResult> {
+/** One recording fetched raw from the server behind `client`, with the `source` it has there. */
+export async function fetchFromDevkit(
+  client: DevkitClient,
+  id: string,
+): Promise<{ recording: Recording; source: string; bytes: number }> {
   const path = `/api/recordings/${encodeURIComponent(id)}`;
   const remote = await client.getJson<RecordingSummary>(path);
   if (remote.status === 404 || remote.body === null)
@@ -129,7 +132,7 @@ export async function pullRecording(store: Store, client: DevkitClient, id: stri
       "REPLAY_DEVKIT_NOT_FOUND",
       `${client.label} has no recording with id ${JSON.stringify(id)}`,
       {
-        hint: `List its recordings with: curl -H "Authorization: Bearer $REPLAY_DEVKIT_TOKEN" ${client.label}/api/recordings`,
+        hint: `List its recordings with: replay-devkit pull --list --from ${client.label}`,
       },
     );
   const bytes = await client.getBytes(`${path}/export?format=bundle&scrub=false`);
@@ -145,19 +148,25 @@ export async function pullRecording(store: Store, client: DevkitClient, id: stri
   }
   if (rec === undefined)
     throw new CliError("REPLAY_DEVKIT_REMOTE", `${client.label} sent a bundle without recording ${id}`);
+  return { recording: rec, source: remote.body.source, bytes: bytes.length };
+}
+
+/** Stores the part of a pulled recording that `store` lacks: pulling again stores nothing. */
+export function storePulled(
+  store: Store,
+  rec: Recording,
+  source: string,
+): { id: string; created: boolean; events: number; duplicates: number } {
+  const id = rec.sessionId;
+  const total = countEvents(rec);
   try {
     const existing = store.getRecording(id);
     const part = existing === null ? rec : missingPart(rec, localKeys(store, id));
-    if (part === null) return { id, outcome: "up-to-date", events: 0, posthogEvents: 0, bytes: bytes.length };
+    if (part === null) return { id, created: false, events: 0, duplicates: total };
     if (part.windows.length === 0) store.ingestSnapshots([], part.posthogEvents);
-    else store.importRecording(part, { source: remote.body.source });
-    return {
-      id,
-      outcome: existing === null ? "copied" : "merged",
-      events: countEvents(part),
-      posthogEvents: part.posthogEvents.length,
-      bytes: bytes.length,
-    };
+    else store.importRecording(part, { source });
+    const events = countEvents(part);
+    return { id, created: existing === null, events, duplicates: total - events };
   } catch (error) {
     throw toCliError(error, `cannot store ${id}`);
   }

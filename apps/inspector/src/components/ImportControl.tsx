@@ -79,8 +79,8 @@ export function ImportControl({ onImported }: { onImported: () => void }) {
         "Importing…"
       ) : (
         <>
-          Drop recordings here (PostHog Export-to-JSON, blob_v2 JSONL or Snappy, 2021 snapshot dumps, rrweb
-          JSON, replay-devkit bundles; gzipped too), or{" "}
+          Drop recordings here (PostHog Export-to-JSON, PostHog raw export zips, blob_v2 JSONL or Snappy, 2021
+          snapshot dumps, rrweb JSON, replay-devkit bundles; gzipped too), or{" "}
           <button type="button" onClick={() => input.current?.click()}>
             choose files
           </button>

@@ -4,10 +4,13 @@ import { isRecord, jsonLines, parseJson } from "../json.js";
 import { resolveLimits, type Limits } from "../limits.js";
 import type { CaptureEvent, ReadResult, Recording } from "../types.js";
 import { validateCaptureEvent } from "../validate.js";
+import { addBlobLine } from "./blob-lines.js";
 import { readBundle } from "./bundle.js";
 import { RecordingBuilder, derivedSessionId, windowIdOf, withoutWindowId } from "./common.js";
 import { readFixture } from "./fixture.js";
+import { isPosthogRawExport, readPosthogRawExport } from "./posthog-raw-export.js";
 import { isCaptureEventLike, sniffBytes } from "./sniff.js";
+import { unzipCapped } from "./zip.js";
 
 export const POSTHOG_EXPORT_VERSIONS = ["2023-04-28", "2022-12-02"] as const;
 /** `formatVersion` of a blob_v2 file that came as length-prefixed Snappy blocks. */
@@ -31,7 +34,10 @@ export interface ReadOptions {
 export async function readRecordingFile(bytes: Uint8Array, opts: ReadOptions = {}): Promise<ReadResult> {
   const limits = resolveLimits(opts.limits);
   const sniffed = sniffBytes(bytes, limits);
-  if (sniffed.format === "bundle") return readBundle(sniffed.bytes, limits);
+  if (sniffed.format === "bundle") {
+    const files = unzipCapped(sniffed.bytes, limits);
+    return isPosthogRawExport(files) ? readPosthogRawExport(files, limits) : readBundle(files, limits);
+  }
   // Hash the decompressed content so a file and its gzip import as the same session.
   const sessionIdFor = async () => opts.sessionId ?? (await derivedSessionId(sniffed.plain ?? bytes));
   switch (sniffed.format) {
@@ -58,35 +64,6 @@ export async function readRecordingFile(bytes: Uint8Array, opts: ReadOptions = {
     case "rrweb-json":
       return readRrwebDocument(sniffed.doc, limits, sessionIdFor);
   }
-}
-
-function addBlobLine(builder: RecordingBuilder, value: unknown, path: string): void {
-  if (Array.isArray(value)) {
-    if (value.length !== 2)
-      throw new CodecError(
-        "INVALID_EVENT",
-        `Expected a [windowId, event] pair, got an array of ${value.length}`,
-        { path },
-      );
-    builder.add(windowIdOf(value[0], `${path}[0]`), value[1], `${path}[1]`);
-    return;
-  }
-  if (!isRecord(value))
-    throw new CodecError("INVALID_EVENT", `Expected a [windowId, event] line, got ${describe(value)}`, {
-      path,
-    });
-  // Older line shapes the PostHog player still reads: blob v1 and realtime, then bare events with windowId.
-  const windowKey = "window_id" in value ? "window_id" : "windowId" in value ? "windowId" : null;
-  if (windowKey && Array.isArray(value.data)) {
-    const windowId = windowIdOf(value[windowKey], `${path}.${windowKey}`);
-    value.data.forEach((event: unknown, i: number) => builder.add(windowId, event, `${path}.data[${i}]`));
-    return;
-  }
-  if (windowKey === "windowId") {
-    builder.add(windowIdOf(value.windowId, `${path}.windowId`), withoutWindowId(value), path);
-    return;
-  }
-  throw new CodecError("INVALID_EVENT", "Expected a [windowId, event] line", { path });
 }
 
 async function readPosthogExport(

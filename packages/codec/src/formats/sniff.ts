@@ -4,6 +4,8 @@ import { checkDepth, isRecord, textOf } from "../json.js";
 import { DEFAULT_LIMITS, type Limits } from "../limits.js";
 import { decodeLengthPrefixedSnappy, isLengthPrefixedSnappy } from "../snappy.js";
 import type { RecordingFormat } from "../types.js";
+import { RAW_EXPORT_METADATA } from "./posthog-raw-export.js";
+import { zipEntryNames } from "./zip.js";
 
 export const FIXTURE_FORMAT = "replay-devkit-fixture";
 export const BUNDLE_FORMAT = "replay-devkit-bundle";
@@ -117,5 +119,9 @@ export function sniffBytes(bytes: Uint8Array, limits: Limits): Sniffed {
 
 /** The format of a recording file, from its content (transparently gunzipped), never its name. */
 export function sniffFormat(bytes: Uint8Array): RecordingFormat {
-  return sniffBytes(bytes, DEFAULT_LIMITS).format;
+  const sniffed = sniffBytes(bytes, DEFAULT_LIMITS);
+  // PostHog's raw export is a zip too; its metadata file tells it from a bundle.
+  if (sniffed.format === "bundle" && zipEntryNames(sniffed.bytes)?.includes(RAW_EXPORT_METADATA))
+    return "posthog-export";
+  return sniffed.format;
 }

@@ -31,7 +31,11 @@ export const exportRecording: McpTool = (server, { ctx, data, guarded }) =>
       guarded(async () => {
         const full = resolveInsideCwd(ctx.cwd, args.path);
         // Always scrubbed: an agent gets no raw export (README: no unscrubbed option over MCP).
-        const { data: bytes, binary, summary } = await exportStored(ctx, data, args.id, {
+        const {
+          data: bytes,
+          binary,
+          summary,
+        } = await exportStored(ctx, data, args.id, {
           format: args.format,
           scrub: "scrubbed",
           ...(args.window === undefined ? {} : { window: args.window }),
