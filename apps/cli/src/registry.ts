@@ -26,7 +26,6 @@ export const COMMANDS: readonly Command<OptionSpecs>[] = [
   list,
   show,
   importCommand,
-  pull,
   exportCommand,
   convert,
   push,
