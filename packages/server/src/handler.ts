@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { API_HEADERS } from "@replay-devkit/api";
 import type { RecordingStore } from "@replay-devkit/store";
-import type { Auth} from "./auth.js";
+import type { Auth } from "./auth.js";
 import { GRANT_PARAM, redactUrl, unauthorized } from "./auth.js";
 import { signInPage } from "./routes/session.js";
 import type { RouteContext, ServerState } from "./context.js";
