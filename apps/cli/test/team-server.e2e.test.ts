@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 // `serve` on PostgreSQL + S3 with a token, and recordings moving between a laptop's SQLite store and
 // it with push and pull:
 // ids kept, raw exports equal byte for byte both ways, a second copy stores nothing, and every
@@ -192,6 +193,40 @@ describe("serve + push/pull", () => {
     expect(back.stderr).toContain(`${id}: up to date`);
     expect(await serverPosthogExport(server, id)).toBe(serverExport);
     expect(await rawExports(fresh, id)).toEqual(freshExports);
+  });
+
+  it("serve --batch-export writes each complete recording as a scrubbed bundle with an index line", async () => {
+    const out = join(dir.path, "scheduled");
+    const env = { ...storage.env, REPLAY_DEVKIT_TOKEN: TOKEN };
+    const exporter = await startListening(
+      "serve",
+      [
+        "--port",
+        String(await freePort()),
+        ...storage.args,
+        "--batch-export",
+        out,
+        "--every",
+        "1h",
+        "--idle",
+        "0",
+      ],
+      { env },
+    );
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/batch export to .*: \d+ written/.test(exporter.stderr()) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      expect(exporter.stderr()).toMatch(/batch export to .*: [1-9]\d* written/);
+      const index = readFileSync(join(out, "index.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { id: string; format: string });
+      expect(index.map((l) => l.id)).toContain(capturedId);
+      expect(index.every((l) => l.format === "bundle")).toBe(true);
+    } finally {
+      await exporter.stop();
+    }
   });
 
   it("push --all copies what is missing; an unknown id is exit 3 from pull", async () => {

@@ -1,13 +1,24 @@
 import { createHash } from "node:crypto";
-import type { RecordingFilter, RecordingSummary, Store } from "@replay-devkit/store";
+import type { Recording } from "@replay-devkit/codec";
+import type { RecordingFilter, RecordingSummary } from "@replay-devkit/store";
 import type { ExportFormat } from "@replay-devkit/api";
 import { renderCliExport } from "../exporting.js";
 import { scrubSummary } from "../shared.js";
 import { INDEX_FILE, parseIndex, serializeIndex, type IndexLine } from "./index-file.js";
 import type { ExportTarget } from "./target.js";
 
+/** What a batch export reads: the CLI's SQLite Store, or any driver of the storage seam (`serve`). */
+export interface BatchExportSource {
+  listRecordings(
+    filter: RecordingFilter,
+  ):
+    | { recordings: RecordingSummary[]; total: number }
+    | Promise<{ recordings: RecordingSummary[]; total: number }>;
+  loadRecording(id: string): Recording | Promise<Recording>;
+}
+
 export interface BatchExportOptions {
-  store: Store;
+  store: BatchExportSource;
   target: ExportTarget;
   format: ExportFormat;
   /** Scrub secrets and personal data (default true); the bundle then carries its redaction log. */
@@ -71,7 +82,7 @@ export async function batchExport(opts: BatchExportOptions): Promise<BatchExport
   const index = parseIndex(indexText);
   const summaries: RecordingSummary[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = opts.store.listRecordings({ ...opts.filter, limit: PAGE, offset, sort: "oldest" });
+    const page = await opts.store.listRecordings({ ...opts.filter, limit: PAGE, offset, sort: "oldest" });
     summaries.push(...page.recordings);
     if (page.recordings.length < PAGE) break;
   }
@@ -108,7 +119,7 @@ export async function batchExport(opts: BatchExportOptions): Promise<BatchExport
     }
     // The one export renderer: a file here is byte for byte what `export ID` and the API give.
     const { data } = await renderCliExport(
-      { recording: opts.store.loadRecording(summary.id), updatedAt: summary.updatedAt },
+      { recording: await opts.store.loadRecording(summary.id), updatedAt: summary.updatedAt },
       { format: opts.format, scrub: opts.scrub ? "scrubbed" : "raw" },
     );
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;

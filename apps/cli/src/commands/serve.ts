@@ -6,6 +6,7 @@ import { databasePath, resolveDataDir } from "../env.js";
 import { CliError, toCliError } from "../errors.js";
 import { startServer } from "../server-start.js";
 import { DATA_OPTION } from "../shared.js";
+import { scheduledExport } from "../batch-export/schedule.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
@@ -56,6 +57,25 @@ export const serve = defineCommand({
       valueName: "token",
       description:
         "The server token every API client and the inspector must present (default $REPLAY_DEVKIT_TOKEN; 16+ characters, e.g. `openssl rand -hex 32`)",
+    },
+    "batch-export": {
+      type: "string",
+      valueName: "DIR|s3://bucket/prefix",
+      description:
+        "Export every complete recording there as scrubbed bundles, on a schedule (the same job as `export --all --to`)",
+    },
+    every: {
+      type: "string",
+      valueName: "duration",
+      description: "With --batch-export: how often (default 1h; at least 1m)",
+      default: "1h",
+    },
+    idle: {
+      type: "string",
+      valueName: "duration",
+      description:
+        "With --batch-export: only recordings without an upload for this long (default 30m; 0 for all)",
+      default: "30m",
     },
     "project-token": {
       type: "string",
@@ -118,6 +138,10 @@ export const serve = defineCommand({
     } catch (error) {
       throw toCliError(error, `cannot open ${where}`);
     }
+    const batch =
+      options["batch-export"] === undefined
+        ? null
+        : await scheduledExport(ctx, options["batch-export"], options.every, options.idle);
     let stopped!: () => void;
     const done = new Promise<void>((resolve) => (stopped = resolve));
     let url: string;
@@ -140,8 +164,10 @@ export const serve = defineCommand({
         `  capture    ${projectTokens.length === 0 ? "any project token" : `${projectTokens.length} project token(s)`}\n`,
     );
     ctx.stdout.write(`${url}\n`);
+    const stopBatch = batch?.start(store) ?? (() => {});
     // listen() closed the store (awaiting its last blocks' move to the bucket) before `done`.
     await done;
+    stopBatch();
     ctx.stderr.write("replay-devkit stopped.\n");
   },
 });
