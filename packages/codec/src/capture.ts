@@ -11,6 +11,7 @@ import type {
   Recording,
   RrwebEvent,
   SnapshotBatch,
+  SnapshotClient,
 } from "./types.js";
 import { validateCaptureEvent } from "./validate.js";
 import { lz64Decompress } from "./lz64.js";
@@ -245,8 +246,13 @@ export function splitCaptureEvents(
         { path: `${path}.$session_id` },
       );
     }
+    // iOS sends no $window_id (capture falls back to the session id); a numeric one keeps its digits.
     const windowId =
-      typeof props.$window_id === "string" && props.$window_id !== "" ? props.$window_id : sessionId;
+      typeof props.$window_id === "string" && props.$window_id !== ""
+        ? props.$window_id
+        : typeof props.$window_id === "number" && Number.isSafeInteger(props.$window_id)
+          ? String(props.$window_id)
+          : sessionId;
     const distinct = props.distinct_id ?? event.distinct_id;
     const distinctId =
       typeof distinct === "string" ? distinct : typeof distinct === "number" ? String(distinct) : null;
@@ -274,9 +280,24 @@ export function splitCaptureEvents(
     const batch: SnapshotBatch = { sessionId, windowId, distinctId, events: rrweb };
     if (event.uuid !== undefined) batch.uuid = event.uuid;
     if (event.timestamp !== undefined) batch.timestamp = event.timestamp;
+    const client = snapshotClient(props);
+    if (client) batch.client = client;
     snapshots.push(batch);
   });
   return { snapshots, others };
+}
+
+function snapshotClient(props: Record<string, unknown>): SnapshotClient | undefined {
+  const client: SnapshotClient = {};
+  if (typeof props.$lib === "string") client.lib = props.$lib;
+  if (typeof props.$lib_version === "string") client.libVersion = props.$lib_version;
+  if (typeof props.$snapshot_source === "string") client.snapshotSource = props.$snapshot_source;
+  if (typeof props.$os === "string") client.os = props.$os;
+  if (typeof props.$screen_width === "number" && props.$screen_width > 0)
+    client.screenWidth = props.$screen_width;
+  if (typeof props.$screen_height === "number" && props.$screen_height > 0)
+    client.screenHeight = props.$screen_height;
+  return Object.keys(client).length > 0 ? client : undefined;
 }
 
 /**

@@ -3,6 +3,8 @@ import type { ConsoleEntry, NetworkEntry, Recording } from "./types.js";
 import { CONSOLE_PLUGIN, NETWORK_PLUGIN } from "./validate.js";
 
 function strings(value: unknown): string[] {
+  // Mobile SDKs send the console text as one plain string where rrweb sends JSON-encoded arguments.
+  if (typeof value === "string") return [JSON.stringify(value)];
   if (!Array.isArray(value)) return [];
   return value.map((item: unknown) =>
     typeof item === "string" ? item : (JSON.stringify(item) ?? String(item)),

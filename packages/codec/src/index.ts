@@ -14,6 +14,7 @@ export {
   type RecordingWindow,
   type Recording,
   type SessionMetadata,
+  type SnapshotClient,
   type RecordingFormat,
   type RedactionEntry,
   type ReadResult,
@@ -93,3 +94,25 @@ export {
   type MirrorNode,
 } from "./mirror.js";
 export { recordingMarkers, type RecordingMarker } from "./markers.js";
+export {
+  playableWindow,
+  playableRecording,
+  screenSizeOf,
+  isMobileEvents,
+  transformMobileEvents,
+  readWireframe,
+  DEFAULT_WIREFRAME_LIMITS,
+  FALLBACK_SCREEN,
+  SKELETON_IDS,
+  WIREFRAME_TYPES,
+  INPUT_TYPES,
+  type MobileTransformOptions,
+  type MobileTransformResult,
+  type WireframeLimits,
+  type Wireframe,
+  type WireframeType,
+  type InputType,
+  type MobileStyle,
+  type PlaybackNote,
+  type ScreenSize,
+} from "./mobile/index.js";

@@ -1,6 +1,6 @@
 import { CodecError, describe } from "./errors.js";
 import { isRecord } from "./json.js";
-import type { CaptureEvent, Recording, RrwebEvent, SessionMetadata } from "./types.js";
+import type { CaptureEvent, Recording, RrwebEvent, SessionMetadata, SnapshotClient } from "./types.js";
 
 /** PostHog's inactivity threshold: an active segment ends 5 s after its last interaction. */
 export const ACTIVITY_GAP_MS = 5000;
@@ -41,6 +41,29 @@ export interface MetadataState {
   eventCount: number;
   sizeBytes: number;
   windowIds: string[];
+  /** Added after version 1 shipped; absent in older states, which read as unknown. */
+  snapshotSource?: "web" | "mobile" | null;
+  sdk?: string | null;
+  sdkVersion?: string | null;
+  os?: string | null;
+  screen?: { width: number; height: number } | null;
+}
+
+// $lib values of PostHog's SDKs that record replays, and the platform each one means.
+const SDK_PLATFORMS: Record<string, string> = {
+  web: "web",
+  "posthog-ios": "ios",
+  "posthog-android": "android",
+  "posthog-react-native": "react-native",
+  "posthog-flutter": "flutter",
+};
+
+function platformOf(sdk: string | null, os: string | null): string | null {
+  const known = sdk === null ? undefined : SDK_PLATFORMS[sdk];
+  if (known) return known;
+  if (os === null) return null;
+  const lower = os.toLowerCase();
+  return lower === "ios" || lower === "ipados" ? "ios" : lower;
 }
 
 function emptyState(sessionId: string): MetadataState {
@@ -94,6 +117,7 @@ function structuredCloneState(state: MetadataState): MetadataState {
     activity: state.activity.map((c) => [c[0], c[1], c[2]]),
     urls: [...state.urls],
     windowIds: [...state.windowIds],
+    ...(state.screen ? { screen: { ...state.screen } } : {}),
   };
 }
 
@@ -163,7 +187,12 @@ export class MetadataAccumulator {
     const d = isRecord(data) ? data : {};
     let active = false;
     switch (event.type as number) {
+      case 2:
+        if (Array.isArray(d.wireframes)) s.snapshotSource = "mobile";
+        else if (isRecord(d.node)) s.snapshotSource ??= "web";
+        break;
       case 3: {
+        if (d.source === 0 && Array.isArray(d.updates)) s.snapshotSource = "mobile";
         const source = d.source as number;
         active = ACTIVE_SOURCES.has(source);
         if (source === 2 && CLICK_TYPES.has(d.type as number)) s.clickCount++;
@@ -173,7 +202,10 @@ export class MetadataAccumulator {
         break;
       }
       case 4:
+        // Mobile SDKs name the screen in href: the screens are the recording's page list.
         if (typeof d.href === "string") this.addUrl(d.href, t);
+        if (typeof d.width === "number" && typeof d.height === "number" && d.width > 0 && d.height > 0)
+          s.screen ??= { width: d.width, height: d.height };
         break;
       case 5:
         if (isRecord(d.payload) && typeof d.payload.href === "string") this.addUrl(d.payload.href, t);
@@ -239,6 +271,19 @@ export class MetadataAccumulator {
     chains.splice(lo, last - lo, merged);
   }
 
+  /** What a `$snapshot` capture event said about its SDK (see `SnapshotBatch.client`). */
+  addClient(client: SnapshotClient): void {
+    const s = this.state;
+    if (client.snapshotSource === "mobile") s.snapshotSource = "mobile";
+    if (client.lib !== undefined && (s.sdk ?? null) === null) {
+      s.sdk = client.lib;
+      s.sdkVersion = client.libVersion ?? null;
+    }
+    if (client.os !== undefined) s.os ??= client.os;
+    if (client.screenWidth !== undefined && client.screenHeight !== undefined)
+      s.screen = { width: client.screenWidth, height: client.screenHeight };
+  }
+
   addPosthogEvent(e: CaptureEvent): void {
     const s = this.state;
     const at = e.timestamp === undefined ? Number.NaN : Date.parse(e.timestamp);
@@ -253,6 +298,11 @@ export class MetadataAccumulator {
     if (e.event === "$pageview" && typeof e.properties.$current_url === "string") {
       this.addUrl(e.properties.$current_url, at);
     }
+    // Mobile apps capture `$screen` where the web captures `$pageview`.
+    if (e.event === "$screen" && typeof e.properties.$screen_name === "string") {
+      this.addUrl(e.properties.$screen_name, at);
+    }
+    if (typeof e.properties.$os === "string") s.os ??= e.properties.$os;
   }
 
   setDistinctId(id: string | null): void {
@@ -287,6 +337,11 @@ export class MetadataAccumulator {
       eventCount: s.eventCount,
       sizeBytes: s.sizeBytes,
       windowIds: [...s.windowIds],
+      snapshotSource: s.snapshotSource ?? "web",
+      sdk: s.sdk ?? null,
+      sdkVersion: s.sdkVersion ?? null,
+      platform: platformOf(s.sdk ?? null, s.os ?? null),
+      screen: s.snapshotSource === "mobile" && s.screen ? { ...s.screen } : null,
     };
   }
 }

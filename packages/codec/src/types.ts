@@ -31,6 +31,17 @@ export interface DecodedCapture {
   shape: CaptureShape;
 }
 
+/** Which SDK sent a `$snapshot` event: its `$lib`, `$lib_version`, `$snapshot_source`, `$os`, screen size. */
+export interface SnapshotClient {
+  lib?: string;
+  libVersion?: string;
+  /** `"mobile"` from the iOS, Android, React Native and Flutter SDKs; absent (web) from posthog-js. */
+  snapshotSource?: string;
+  os?: string;
+  screenWidth?: number;
+  screenHeight?: number;
+}
+
 /** The rrweb events of one `$snapshot` capture event, unpacked. */
 export interface SnapshotBatch {
   sessionId: string;
@@ -39,6 +50,8 @@ export interface SnapshotBatch {
   uuid?: string;
   timestamp?: string;
   events: RrwebEvent[];
+  /** Present when the capture event named its SDK or screen. */
+  client?: SnapshotClient;
 }
 
 export interface RecordingWindow {
@@ -77,6 +90,15 @@ export interface SessionMetadata {
   eventCount: number;
   sizeBytes: number;
   windowIds: string[];
+  /** `"mobile"` for PostHog mobile replays (wireframes), `"web"` for rrweb DOM recordings. */
+  snapshotSource?: "web" | "mobile";
+  /** The SDK (`$lib`, e.g. `posthog-ios`) and its version, when the capture events named them. */
+  sdk?: string | null;
+  sdkVersion?: string | null;
+  /** ios, android, react-native, flutter or web (from `$lib`/`$os`), when known. */
+  platform?: string | null;
+  /** The recorded screen in wireframe units, for mobile recordings. */
+  screen?: { width: number; height: number } | null;
 }
 
 export type RecordingFormat = "posthog-export" | "blob-v2" | "rrweb-json" | "bundle" | "fixture";

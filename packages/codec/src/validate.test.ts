@@ -33,6 +33,7 @@ describe("validateRrwebEvent", () => {
       { type: 4, timestamp: 1, data: { href: "https://x", width: 1, height: 2 } },
       { type: 5, timestamp: 1, data: { tag: "$pageview", payload: { href: "https://x" } } },
       consoleEvent({ level: "log", payload: ['"x"'], trace: [] }),
+      consoleEvent({ level: "info", payload: "text as posthog-ios sends it" }),
       networkEvent({ requests: [{ name: "https://x" }], isInitial: true }),
       { type: 6, timestamp: 1, data: { plugin: "some/other@1", payload: 42 } },
       { type: 3, timestamp: 1, delay: 5, data: { source: 1, positions: [] } },
@@ -56,7 +57,8 @@ describe("validateRrwebEvent", () => {
       [{ type: 5, timestamp: 1, data: { payload: {} } }, "event.data.tag"],
       [{ type: 6, timestamp: 1, data: { payload: {} } }, "event.data.plugin"],
       [consoleEvent({ payload: [] }), "event.data.payload.level"],
-      [consoleEvent({ level: "log", payload: "x" }), "event.data.payload.payload"],
+      // A string is fine (posthog-ios sends one); anything else that is not an array is not.
+      [consoleEvent({ level: "log", payload: { x: 1 } }), "event.data.payload.payload"],
       [consoleEvent({ level: "log", payload: [], trace: "x" }), "event.data.payload.trace"],
       [networkEvent({}), "event.data.payload.requests"],
       [networkEvent({ requests: [{}, 5] }), "event.data.payload.requests[1]"],

@@ -88,7 +88,8 @@ function validatePluginData(data: Record<string, unknown>, path: string): void {
       fail(`${path}.data.payload`, `Expected a console payload object, got ${describe(payload)}`);
     if (typeof payload.level !== "string")
       fail(`${path}.data.payload.level`, `Expected a console level string, got ${describe(payload.level)}`);
-    if (!Array.isArray(payload.payload))
+    // posthog-ios sends the console text as one string, not an array of JSON-encoded arguments.
+    if (!Array.isArray(payload.payload) && typeof payload.payload !== "string")
       fail(
         `${path}.data.payload.payload`,
         `Expected an array of arguments, got ${describe(payload.payload)}`,

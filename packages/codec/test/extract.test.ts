@@ -195,7 +195,8 @@ describe("per-window extraction", () => {
       },
     ];
     expect(windowConsoleEntries(hostile, "w")).toEqual([
-      { windowId: "w", timestamp: 2, level: "log", payload: [], trace: [] },
+      // A bad level falls back to log; a string payload is one argument, as posthog-ios sends it.
+      { windowId: "w", timestamp: 2, level: "log", payload: ['"x"'], trace: [] },
     ]);
     expect(windowNetworkEntries(hostile, "w").map((e) => [e.url, e.method, e.status, e.timestamp])).toEqual([
       ["http://a/", "GET", null, 6],

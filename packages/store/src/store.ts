@@ -704,7 +704,9 @@ class SqliteStore implements Store {
       const key = batch.uuid
         ? `u:${batch.uuid}`
         : `h:${hashOf(batch.windowId, JSON.stringify(batch.events))}`;
-      if (this.storeBatch(state, batch.windowId, key, batch.events, "gzip")) {
+      const stored = this.storeBatch(state, batch.windowId, key, batch.events, "gzip");
+      if (stored && batch.client) state.acc?.addClient(batch.client);
+      if (stored) {
         result.batches++;
         result.events += batch.events.length;
         wrote.add(batch.sessionId);
