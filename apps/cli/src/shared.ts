@@ -233,7 +233,7 @@ export async function encodeRecording(
     case "posthog":
       return { data: codec.writePosthogExport(rec), binary: false };
     case "rrweb":
-      return { data: codec.writeRrwebJson(rec), binary: false };
+      return { data: codec.writeRrwebJson(codec.playableRecording(rec)), binary: false };
     case "har":
       return { data: `${JSON.stringify(codec.toHar(rec), null, 2)}\n`, binary: false };
     case "bundle":

@@ -1,5 +1,6 @@
 import {
   NodeMirror,
+  playableRecording,
   recordingMarkers,
   windowConsoleEntries,
   windowNetworkEntries,
@@ -190,9 +191,10 @@ interface PendingDom {
  * console warnings and errors, requests, and custom events. Entries are in time order.
  */
 export function buildTimeline(
-  rec: Recording,
+  recording: Recording,
   opts: TimelineOptions = {},
 ): Timeline & { anchorEntry: TimelineEntry | null } {
+  const rec = playableRecording(recording);
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   for (const w of rec.windows) {

@@ -1,4 +1,4 @@
-import type { Recording } from "@replay-devkit/codec";
+import { playableRecording, type Recording } from "@replay-devkit/codec";
 import { type DetectorId, detectorInfo, SEVERITY_RANK, type Severity } from "./detectors.js";
 import { PrivacyError } from "./errors.js";
 import { maskingHint, type MaskingHint } from "./hints.js";
@@ -150,7 +150,8 @@ export function scanRecording(rec: Recording, options?: ScanOptions): ScanReport
   };
 
   const notes: string[] = [];
-  rec.windows.forEach((w, windowIndex) => {
+  // Mobile wireframes are scanned as the DOM they play as, so findings point at rebuilt elements.
+  playableRecording(rec).windows.forEach((w, windowIndex) => {
     const walker = new WindowWalker(classesFor(w.events, engine, notes));
     w.events.forEach((event, eventIndex) => {
       events++;

@@ -3,6 +3,7 @@ import {
   writeBundle,
   writePosthogExport,
   writeRrwebJson,
+  playableRecording,
   type Recording,
   type RedactionEntry,
 } from "@replay-devkit/codec";
@@ -112,7 +113,9 @@ export async function renderJob(store: Store, job: RenderJob): Promise<RenderedB
   }
   const { summary, recording: stored } = loadConsistent(store, job.id);
   assertWindow(summary, job.window);
-  const { recording, redactions } = prepareExport(stored, job.scrub);
+  // The rrweb export of a mobile recording is its transformed DOM events, scrubbed as DOM.
+  const played = job.format === "rrweb" ? playableRecording(stored) : stored;
+  const { recording, redactions } = prepareExport(played, job.scrub);
   const base = fileSafe(summary.id);
   const count = redactions.reduce((n, r) => n + (r.count ?? 1), 0);
   switch (job.format) {

@@ -1,6 +1,6 @@
 import { JSDOM, VirtualConsole } from "jsdom";
 import { Replayer } from "rrweb";
-import { EventType, type RrwebEvent } from "@replay-devkit/codec";
+import { EventType, playableWindow, type RrwebEvent } from "@replay-devkit/codec";
 import { TestingError } from "./errors.js";
 import type { LoadedRecording, Marker } from "./load.js";
 import { stableSelector } from "./selectors.js";
@@ -218,7 +218,11 @@ class DomReplay implements RebuiltDom {
 
   constructor(rec: LoadedRecording, windowId: string, styles = true) {
     this.windowId = windowId;
-    this.#events = styles ? rec.events(windowId) : this.#guard(0, () => withoutStyles(rec.events(windowId)));
+    const played = playableWindow(
+      { windowId, events: [...rec.events(windowId)] },
+      { screen: () => rec.metadata.screen },
+    );
+    this.#events = styles ? played.events : this.#guard(0, () => withoutStyles(played.events));
     this.#recordingStart = rec.startTime;
     if (!this.#events.some((e) => e.type === EventType.FullSnapshot))
       throw new TestingError(

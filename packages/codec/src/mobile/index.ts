@@ -26,7 +26,7 @@ function positive(value: unknown): number | null {
 /** `$screen_width`/`$screen_height` of the first event that has both (mobile SDKs add them to every event). */
 export function screenSizeOf(events: readonly CaptureEvent[]): ScreenSize | null {
   for (const event of events) {
-    const props = isRecord(event.properties) ? event.properties : {};
+    const props = isRecord(event) && isRecord(event.properties) ? event.properties : {};
     const width = positive(props.$screen_width);
     const height = positive(props.$screen_height);
     if (width !== null && height !== null) return { width, height };
@@ -51,7 +51,7 @@ export function playableWindow(
 
 /** {@link playableWindow} for every window; the screen size comes from the metadata or the session's events. */
 export function playableRecording(rec: Recording, notes?: PlaybackNote[]): Recording {
-  const screen = rec.metadata?.screen ?? screenSizeOf(rec.posthogEvents);
+  const screen = () => rec.metadata?.screen ?? screenSizeOf(rec.posthogEvents ?? []);
   const opts: MobileTransformOptions & { notes?: PlaybackNote[] } = { screen };
   if (notes) opts.notes = notes;
   const windows = rec.windows.map((w) => playableWindow(w, opts));

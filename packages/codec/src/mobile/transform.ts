@@ -8,8 +8,11 @@ import { ROOT, WireframeTree } from "./tree.js";
 import type { PlaybackNote, ScreenSize, Wireframe } from "./types.js";
 
 export interface MobileTransformOptions {
-  /** The recorded screen, e.g. `$screen_width`/`$screen_height` of the session's events. */
-  screen?: ScreenSize | null;
+  /**
+   * The recorded screen, e.g. `$screen_width`/`$screen_height` of the session's events; a function
+   * is called only when a size is needed (metadata can be costly to compute).
+   */
+  screen?: ScreenSize | null | (() => ScreenSize | null | undefined);
   limits?: Partial<WireframeLimits>;
 }
 
@@ -145,7 +148,8 @@ export function transformMobileEvents(
   let fallback: ScreenSize | null = null;
   const fallbackScreen = (timestamp: number): ScreenSize => {
     if (fallback) return fallback;
-    const given = opts.screen && opts.screen.width > 0 && opts.screen.height > 0 ? opts.screen : null;
+    const known = typeof opts.screen === "function" ? opts.screen() : opts.screen;
+    const given = known && known.width > 0 && known.height > 0 ? known : null;
     fallback = given ?? firstFullScreen(events);
     if (!fallback) {
       fallback = FALLBACK_SCREEN;
@@ -253,13 +257,11 @@ export function transformMobileEvents(
               ...event,
               data: {
                 ...d,
-                positions: (Array.isArray(d.positions) ? d.positions : [])
-                  .filter(isRecord)
-                  .map((p) => ({
-                    ...p,
-                    id: nodeId(p.id),
-                    timeOffset: finite(p.timeOffset) ? p.timeOffset : 0,
-                  })),
+                positions: (Array.isArray(d.positions) ? d.positions : []).filter(isRecord).map((p) => ({
+                  ...p,
+                  id: nodeId(p.id),
+                  timeOffset: finite(p.timeOffset) ? p.timeOffset : 0,
+                })),
               },
             });
             return;

@@ -2,12 +2,14 @@ import type { RouteContext } from "../context.js";
 import { writeChunk } from "../http.js";
 import { iterateOptions } from "./events-query.js";
 import { recordingOr404 } from "./recording-lookup.js";
+import { playableEvents } from "../playable.js";
 
 /** `GET /api/recordings/:id/events.ndjson`: every event as one `{windowId, event}` line, streamed. */
 export async function recordingEventsNdjson(ctx: RouteContext): Promise<void> {
-  const id = recordingOr404(ctx).id;
+  const recording = recordingOr404(ctx);
+  const id = recording.id;
   const opts = iterateOptions(ctx);
-  const iterator = ctx.options.store.iterateEvents(id, opts);
+  const iterator = playableEvents(ctx.options.store, recording, opts);
   const { res } = ctx;
   res.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" });
   try {

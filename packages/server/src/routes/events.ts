@@ -4,10 +4,11 @@ import { sendJson } from "../http.js";
 import { intParam } from "../query.js";
 import { iterateOptions } from "./events-query.js";
 import { recordingOr404 } from "./recording-lookup.js";
+import { playableEvents } from "../playable.js";
 
 /** `GET /api/recordings/:id/events?window=&after=&limit=` → `{events: [{windowId, event}], next}`. */
 export function recordingEvents(ctx: RouteContext): void {
-  const id = recordingOr404(ctx).id;
+  const recording = recordingOr404(ctx);
   const limit = intParam(ctx.query, "limit", 1, 10_000) ?? 1000;
   const opts = iterateOptions(ctx);
   const events: WindowEvent[] = [];
@@ -18,7 +19,7 @@ export function recordingEvents(ctx: RouteContext): void {
     lastTs = opts.startAt.timestamp;
     atLastTs = opts.startAt.skip;
   }
-  const iterator = ctx.options.store.iterateEvents(id, opts);
+  const iterator = playableEvents(ctx.options.store, recording, opts);
   try {
     for (const item of iterator) {
       if (events.length === limit) {

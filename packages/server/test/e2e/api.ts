@@ -56,6 +56,19 @@ export function parseRecording(value: unknown): RecordingSummary {
     }
     return v as string[];
   };
+  const oneOf = <T extends string>(key: string, allowed: readonly T[]): T => {
+    const v = value[key];
+    if (typeof v !== "string" || !(allowed as readonly string[]).includes(v))
+      fail(`recording.${key} must be one of ${allowed.join(", ")}`, value);
+    return v as T;
+  };
+  const screenOrNull = (): { width: number; height: number } | null => {
+    const v = value.screen;
+    if (v === null) return null;
+    if (!isObject(v) || typeof v.width !== "number" || typeof v.height !== "number")
+      fail("recording.screen must be null or {width, height}", value);
+    return { width: v.width, height: v.height };
+  };
   // Typed against the store's own RecordingSummary (the codec's SessionMetadata plus its source):
   // a field added there, even an optional one, fails to compile until it is validated here too.
   const summary: Required<RecordingSummary> = {
@@ -76,6 +89,11 @@ export function parseRecording(value: unknown): RecordingSummary {
     eventCount: num("eventCount"),
     sizeBytes: num("sizeBytes"),
     windowIds: strings("windowIds"),
+    snapshotSource: oneOf("snapshotSource", ["web", "mobile"] as const),
+    sdk: strOrNull("sdk"),
+    sdkVersion: strOrNull("sdkVersion"),
+    platform: strOrNull("platform"),
+    screen: screenOrNull(),
     source: str("source"),
     createdAt: str("createdAt"),
     updatedAt: str("updatedAt"),
