@@ -43,7 +43,12 @@ interface PlayerProps {
   extraControls?: ReactNode;
   /** Seek checkpoints: `?checkpoints=0` turns them off, `?checkpoints=always` forces them. */
   checkpoints?: CheckpointMode;
+  /** A mobile recording: drawn inside a device frame of the recorded screen's size. */
+  device?: { platform: string | null; sdk: string | null } | null;
 }
+
+/** Room around a device frame for its bezel. */
+const BEZEL = 14;
 
 const MARKER_LABELS: Record<Marker["kind"], string> = {
   click: "Click",
@@ -99,11 +104,19 @@ export function Player(props: PlayerProps) {
     return () => observer.disconnect();
   }, []);
 
+  // The whole recorded document is scaled, never its coordinates; a device frame leaves room for its bezel.
+  const pad = props.device ? BEZEL : 0;
   const scale =
     natural && stageSize.width > 0
-      ? Math.min(stageSize.width / natural.width, stageSize.height / natural.height, 1)
+      ? Math.min(
+          (stageSize.width - 2 * pad) / natural.width,
+          (stageSize.height - 2 * pad) / natural.height,
+          1,
+        )
       : 1;
-  const offsetLeft = natural ? Math.max(0, (stageSize.width - natural.width * scale) / 2) : 0;
+  const offsetLeft = natural ? Math.max(pad, (stageSize.width - natural.width * scale) / 2) : 0;
+  const offsetTop = pad;
+  const keyboard = props.device ? (controller?.derivation.keyboardAt(state.currentTime) ?? null) : null;
 
   useEffect(() => {
     if (!props.keyboard || !controller) return;
@@ -170,12 +183,35 @@ export function Player(props: PlayerProps) {
   return (
     <div className="player" data-testid="player">
       <div className="player-stage" ref={stage}>
+        {props.device && natural && (
+          <div
+            className="device-frame"
+            data-testid="device-frame"
+            data-platform={props.device.platform ?? ""}
+            data-width={natural.width}
+            data-height={natural.height}
+            data-keyboard={keyboard?.open ? "open" : "closed"}
+            title={[props.device.sdk, `${natural.width}×${natural.height}`].filter(Boolean).join(" · ")}
+            style={{
+              left: offsetLeft - BEZEL,
+              top: offsetTop - BEZEL,
+              width: natural.width * scale + 2 * BEZEL,
+              height: natural.height * scale + 2 * BEZEL,
+            }}
+          >
+            {keyboard?.open && (
+              <span className="device-keyboard" data-testid="device-keyboard">
+                keyboard{keyboard.height !== null ? ` ${keyboard.height}px` : ""}
+              </span>
+            )}
+          </div>
+        )}
         <div
           ref={root}
           data-testid="player-root"
           style={{
             position: "absolute",
-            top: 0,
+            top: offsetTop,
             left: offsetLeft,
             width: natural?.width,
             height: natural?.height,
@@ -189,7 +225,7 @@ export function Player(props: PlayerProps) {
             data-testid="dom-highlight"
             style={{
               left: offsetLeft + props.highlight.left * scale,
-              top: props.highlight.top * scale,
+              top: offsetTop + props.highlight.top * scale,
               width: props.highlight.width * scale,
               height: props.highlight.height * scale,
             }}

@@ -239,6 +239,7 @@ export function RecordingView() {
               onController={setController}
               highlight={tab === "dom" ? highlight : null}
               keyboard
+              device={recording.mobile ? { platform: recording.platform, sdk: recording.sdk } : null}
               checkpoints={checkpointMode(params.get("checkpoints"))}
               extraControls={
                 <span

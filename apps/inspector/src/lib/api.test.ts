@@ -42,6 +42,24 @@ describe("response checks", () => {
     });
   });
 
+  it("reads the mobile fields: source, SDK, platform and a screen only when it has a size", () => {
+    const mobile = parseRecording({
+      ...recording,
+      snapshotSource: "mobile",
+      sdk: "posthog-ios",
+      platform: "ios",
+      screen: { width: 393, height: 852 },
+    });
+    expect(mobile).toMatchObject({
+      mobile: true,
+      sdk: "posthog-ios",
+      platform: "ios",
+      screen: { width: 393, height: 852 },
+    });
+    const web = parseRecording({ ...recording, screen: { width: 0, height: 5 } });
+    expect(web).toMatchObject({ mobile: false, sdk: null, platform: null, screen: null });
+  });
+
   it("accepts ISO timestamps and derives a missing duration", () => {
     const r = parseRecording({
       id: "x",

@@ -33,6 +33,13 @@ export interface RecordingSummary {
   eventCount: number;
   sizeBytes: number;
   windowIds: string[];
+  /** A PostHog mobile replay (iOS, Android, React Native, Flutter) rather than a web one. */
+  mobile: boolean;
+  /** The SDK (`posthog-ios`, …) and platform, when the server knows them. */
+  sdk: string | null;
+  platform: string | null;
+  /** The recorded screen (mobile only): the device frame's size. */
+  screen: { width: number; height: number } | null;
 }
 
 export interface RecordingList {
@@ -194,7 +201,19 @@ export function parseRecording(value: unknown): RecordingSummary {
     eventCount: num(value.eventCount, 0),
     sizeBytes: num(value.sizeBytes, 0),
     windowIds: strings(value.windowIds),
+    mobile: value.snapshotSource === "mobile",
+    sdk: str(value.sdk),
+    platform: str(value.platform),
+    screen: screenOf(value.screen),
   };
+}
+
+function screenOf(value: unknown): { width: number; height: number } | null {
+  if (!isObject(value)) return null;
+  const { width, height } = value;
+  return typeof width === "number" && typeof height === "number" && width > 0 && height > 0
+    ? { width, height }
+    : null;
 }
 
 export function parseRecordingList(value: unknown): RecordingList {

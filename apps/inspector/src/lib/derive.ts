@@ -13,8 +13,28 @@ function appendSorted<T extends { timestamp: number }>(list: T[], items: readonl
   if (tail && (items[0] as T).timestamp < tail.timestamp) list.sort((a, b) => a.timestamp - b.timestamp);
 }
 
+/** A mobile `keyboard` custom event: the on-screen keyboard opened (with its height) or closed. */
+export interface KeyboardState {
+  timestamp: number;
+  open: boolean;
+  height: number | null;
+}
+
+function keyboardState(event: RrwebEvent): KeyboardState | null {
+  if (event.type !== EventType.Custom || typeof event.data !== "object" || event.data === null) return null;
+  const { tag, payload } = event.data as { tag?: unknown; payload?: unknown };
+  if (tag !== "keyboard" || typeof payload !== "object" || payload === null) return null;
+  const { open, height } = payload as { open?: unknown; height?: unknown };
+  return {
+    timestamp: event.timestamp,
+    open: open === true,
+    height: typeof height === "number" && Number.isFinite(height) ? height : null,
+  };
+}
+
 export class WindowDerivation {
   readonly events: RrwebEvent[] = [];
+  readonly keyboard: KeyboardState[] = [];
   readonly console: ConsoleRow[] = [];
   readonly network: NetworkRow[] = [];
   readonly markers: Marker[] = [];
@@ -36,6 +56,22 @@ export class WindowDerivation {
     for (const event of page) {
       if (isActive(event) || event.type === EventType.FullSnapshot) this.activity.push(event.timestamp);
     }
+    appendSorted(
+      this.keyboard,
+      page.map(keyboardState).filter((k): k is KeyboardState => k !== null),
+    );
+  }
+
+  /** The keyboard as the last `keyboard` event at or before `t` left it (closed before any). */
+  keyboardAt(t: number): KeyboardState | null {
+    let lo = 0;
+    let hi = this.keyboard.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.keyboard[mid] as KeyboardState).timestamp <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? null : (this.keyboard[lo - 1] as KeyboardState);
   }
 
   get startTime(): number {
