@@ -1,4 +1,4 @@
-import type { addedNodeMutation, removedNodeMutation } from "@rrweb/types";
+import type { addedNodeMutation, removedNodeMutation, serializedNodeWithId } from "@rrweb/types";
 import { radioGroupName, wireframeNode, SCREEN_BOX, type Context, type IdSource } from "./nodes.js";
 import { borderOf } from "./styles.js";
 import type { Wireframe } from "./types.js";
@@ -12,6 +12,23 @@ interface ModelNode {
   wf: Wireframe;
   parent: ParentRef;
   children: number[];
+}
+
+/**
+ * rrweb applies each add as one node (its children are separate adds), as its recorder sends them:
+ * parents first, children appended in order.
+ */
+function flatten(
+  node: serializedNodeWithId,
+  parentId: number,
+  nextId: number | null,
+  out: addedNodeMutation[],
+): void {
+  if ("childNodes" in node) {
+    const { childNodes, ...own } = node;
+    out.push({ parentId, nextId, node: { ...own, childNodes: [] } as serializedNodeWithId });
+    for (const child of childNodes) flatten(child, node.id, null, out);
+  } else out.push({ parentId, nextId, node });
 }
 
 /** What one mobile mutation becomes in rrweb terms. */
@@ -98,10 +115,13 @@ export class WireframeTree {
    * screen elsewhere is taken away first: one id, one element.
    */
   insert(parent: ParentRef, wf: Wireframe): boolean {
+    // An update in place keeps its place among its siblings: later siblings draw over earlier ones.
+    const old = this.nodes.get(wf.id);
+    const at = old && old.parent === parent ? this.childList(parent).indexOf(wf.id) : -1;
     this.removeIdsOf(wf);
     // The new subtree may have held the parent itself; there is nothing left to attach to then.
     if (parent !== ROOT && !this.nodes.has(parent)) return false;
-    this.attach(parent, wf);
+    this.attach(parent, wf, at);
     return true;
   }
 
@@ -110,11 +130,13 @@ export class WireframeTree {
     for (const child of wf.childWireframes) this.removeIdsOf(child);
   }
 
-  private attach(parent: ParentRef, wf: Wireframe): void {
+  private attach(parent: ParentRef, wf: Wireframe, at = -1): void {
     if (this.nodes.has(wf.id)) return; // a repeat inside the same subtree: the first one stays
     const { childWireframes, ...own } = wf;
     this.nodes.set(wf.id, { wf: { ...own, childWireframes: [] }, parent, children: [] });
-    this.childList(parent).push(wf.id);
+    const siblings = this.childList(parent);
+    if (at >= 0 && at <= siblings.length) siblings.splice(at, 0, wf.id);
+    else siblings.push(wf.id);
     this.inserted.add(wf.id);
     for (const child of childWireframes) this.attach(wf.id, child);
   }
@@ -133,7 +155,7 @@ export class WireframeTree {
               break;
             }
           }
-          adds.push({ parentId: this.rr(parent), nextId, node: this.serialize(id) });
+          flatten(this.serialize(id), this.rr(parent), nextId, adds);
         } else visit(id, this.nodes.get(id)?.children ?? []);
       });
     };
