@@ -34,6 +34,8 @@ export interface MobileSessionFacts {
   distinctId: string;
   screen: { width: number; height: number };
   start: number;
+  /** Last event minus first. */
+  durationMs: number;
   /** Offsets (ms from the first event) of the moments the checks use. */
   moments: { home: number; keyboard: number; signedIn: number; profile: number };
   texts: Record<string, MobileBox & { id: number; text: string }>;
@@ -320,6 +322,7 @@ export function posthogIosSession(
       distinctId,
       screen,
       start,
+      durationMs: 4001,
       moments,
       texts,
       image,

@@ -25,6 +25,8 @@ function safe(value: string): string | null {
   return /[;{}<>"\\]/.test(value) || value.length > 200 ? null : value;
 }
 
+const GENERIC_FONT = /(^|,)\s*(serif|sans-serif|monospace|cursive|fantasy|system-ui)\s*$/;
+
 const JUSTIFY = { left: "flex-start", center: "center", right: "flex-end" } as const;
 const ALIGN = { top: "flex-start", center: "center", bottom: "flex-end" } as const;
 
@@ -65,7 +67,8 @@ export function styleCss(style: MobileStyle, opts: { text?: boolean } = {}): str
   const size = cssLength(style.fontSize);
   if (size) out.push(`font-size:${size}`);
   const family = style.fontFamily === undefined ? null : safe(style.fontFamily);
-  if (family) out.push(`font-family:${family}`);
+  // Device fonts (-apple-system, Roboto) are rarely installed where the replay plays: end on a generic family.
+  if (family) out.push(`font-family:${GENERIC_FONT.test(family) ? family : `${family},sans-serif`}`);
   for (const side of ["Top", "Bottom", "Left", "Right"] as const) {
     const value = cssLength(style[`padding${side}`]);
     if (value) out.push(`padding-${side.toLowerCase()}:${value}`);
