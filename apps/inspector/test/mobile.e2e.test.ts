@@ -62,7 +62,7 @@ describe("mobile recordings in the inspector (Chromium)", () => {
         method: "POST",
         // posthog-ios: gzip'd JSON array, Content-Encoding gzip (PostHogApi.swift requestAndPayload).
         headers: { "content-type": "application/json", "content-encoding": "gzip" },
-        body: posthogIosBody(events),
+        body: new Uint8Array(posthogIosBody(events)),
       });
       expect(res.status, await res.text()).toBe(200);
     }

@@ -38,7 +38,10 @@ export interface MobileSessionFacts {
   durationMs: number;
   /** Offsets (ms from the first event) of the moments the checks use. */
   moments: { home: number; keyboard: number; signedIn: number; profile: number };
-  texts: Record<string, MobileBox & { id: number; text: string }>;
+  texts: Record<
+    "title" | "big" | "loading" | "signedIn" | "profile",
+    MobileBox & { id: number; text: string }
+  >;
   image: MobileBox & { id: number };
   email: MobileBox & { id: number; value: string };
   password: MobileBox & { id: number; value: string };
@@ -62,7 +65,7 @@ const LIB_VERSION = "3.31.0";
 
 /** A posthog-ios-like session: login screen, touches, keyboard, an update, a remove, then a second screen. */
 export function posthogIosSession(
-  sessionId = randomUUID(),
+  sessionId: string = randomUUID(),
   start = Date.UTC(2026, 11, 1, 9, 0, 0),
 ): MobileSession {
   const distinctId = "ios-user-1";
