@@ -94,25 +94,23 @@ export {
   type MirrorNode,
 } from "./mirror.js";
 export { recordingMarkers, type RecordingMarker } from "./markers.js";
+export { playableWindow, playableRecording, screenSizeOf } from "./mobile/playable.js";
 export {
-  playableWindow,
-  playableRecording,
-  screenSizeOf,
   isMobileEvents,
   transformMobileEvents,
-  readWireframe,
-  DEFAULT_WIREFRAME_LIMITS,
   FALLBACK_SCREEN,
-  SKELETON_IDS,
-  WIREFRAME_TYPES,
-  INPUT_TYPES,
   type MobileTransformOptions,
   type MobileTransformResult,
-  type WireframeLimits,
+} from "./mobile/transform.js";
+export { readWireframe, DEFAULT_WIREFRAME_LIMITS, type WireframeLimits } from "./mobile/schema.js";
+export { SKELETON_IDS } from "./mobile/skeleton.js";
+export {
+  WIREFRAME_TYPES,
+  INPUT_TYPES,
   type Wireframe,
   type WireframeType,
   type InputType,
   type MobileStyle,
   type PlaybackNote,
   type ScreenSize,
-} from "./mobile/index.js";
+} from "./mobile/types.js";

@@ -13,6 +13,18 @@ function appendSorted<T extends { timestamp: number }>(list: T[], items: readonl
   if (tail && (items[0] as T).timestamp < tail.timestamp) list.sort((a, b) => a.timestamp - b.timestamp);
 }
 
+/** Index of the first item of time-sorted `list` with a timestamp greater than `t`. */
+function firstAfter(list: readonly { timestamp: number }[], t: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] as { timestamp: number }).timestamp <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** A mobile `keyboard` custom event: the on-screen keyboard opened (with its height) or closed. */
 export interface KeyboardState {
   timestamp: number;
@@ -64,14 +76,8 @@ export class WindowDerivation {
 
   /** The keyboard as the last `keyboard` event at or before `t` left it (closed before any). */
   keyboardAt(t: number): KeyboardState | null {
-    let lo = 0;
-    let hi = this.keyboard.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.keyboard[mid] as KeyboardState).timestamp <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo === 0 ? null : (this.keyboard[lo - 1] as KeyboardState);
+    const after = firstAfter(this.keyboard, t);
+    return after === 0 ? null : (this.keyboard[after - 1] as KeyboardState);
   }
 
   get startTime(): number {
@@ -100,14 +106,7 @@ export class WindowDerivation {
 
   /** Index of the first event with a timestamp greater than `t`. */
   indexAfter(t: number): number {
-    let lo = 0;
-    let hi = this.events.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.events[mid] as RrwebEvent).timestamp <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return firstAfter(this.events, t);
   }
 
   /** Index of the last Meta at or before `t` (where rrweb starts a seek from), or 0. */

@@ -4,7 +4,7 @@ import { SHARED_FIXTURES } from "@replay-devkit/test-utils";
 import { describe, expect, it } from "vitest";
 import { NodeMirror, type MirrorNode } from "../mirror.js";
 import type { RrwebEvent } from "../types.js";
-import { playableWindow } from "./index.js";
+import { playableWindow } from "./playable.js";
 import { SKELETON_IDS } from "./skeleton.js";
 import { isMobileEvents, transformMobileEvents } from "./transform.js";
 import { INPUT_TYPES, WIREFRAME_TYPES } from "./types.js";

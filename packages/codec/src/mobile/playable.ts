@@ -3,21 +3,6 @@ import type { CaptureEvent, Recording, RecordingWindow } from "../types.js";
 import { isMobileEvents, transformMobileEvents, type MobileTransformOptions } from "./transform.js";
 import type { PlaybackNote, ScreenSize } from "./types.js";
 
-export { isMobileEvents, transformMobileEvents, FALLBACK_SCREEN } from "./transform.js";
-export type { MobileTransformOptions, MobileTransformResult } from "./transform.js";
-export { DEFAULT_WIREFRAME_LIMITS, readWireframe, type WireframeLimits } from "./schema.js";
-export { SKELETON_IDS } from "./skeleton.js";
-export {
-  WIREFRAME_TYPES,
-  INPUT_TYPES,
-  type Wireframe,
-  type WireframeType,
-  type InputType,
-  type MobileStyle,
-  type PlaybackNote,
-  type ScreenSize,
-} from "./types.js";
-
 function positive(value: unknown): number | null {
   const n = typeof value === "string" ? Number(value) : value;
   return typeof n === "number" && Number.isFinite(n) && n > 0 ? n : null;
