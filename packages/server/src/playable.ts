@@ -1,4 +1,4 @@
-import { playableWindow } from "@replay-devkit/codec";
+import { playableWindow, type PlaybackNote } from "@replay-devkit/codec";
 import type { IterateOptions, RecordingSummary, Store, WindowEvent } from "@replay-devkit/store";
 
 /**
@@ -38,4 +38,20 @@ export function* playableEvents(
     }
     yield item;
   }
+}
+
+/** What the mobile transform could not play as recorded, per window: the recording's playback report. */
+export function playbackReport(
+  store: Store,
+  summary: RecordingSummary,
+): { mobile: boolean; notes: (PlaybackNote & { windowId: string })[] } {
+  if (summary.snapshotSource !== "mobile") return { mobile: false, notes: [] };
+  const notes: (PlaybackNote & { windowId: string })[] = [];
+  for (const windowId of store.windowIds(summary.id)) {
+    const raw = Array.from(store.iterateEvents(summary.id, { windowId }), (item) => item.event);
+    const found: PlaybackNote[] = [];
+    playableWindow({ windowId, events: raw }, { screen: summary.screen ?? null, notes: found });
+    for (const note of found) notes.push({ ...note, windowId });
+  }
+  return { mobile: true, notes };
 }

@@ -2,6 +2,7 @@ import type { Route } from "../context.js";
 import { capture } from "./capture.js";
 import { doctor } from "./doctor.js";
 import { findings } from "./findings.js";
+import { recordingPlayback } from "./playback.js";
 import { flags } from "./flags.js";
 import { health } from "./health.js";
 import { exportRecording } from "./export.js";
@@ -78,5 +79,6 @@ export const ROUTES: readonly Route[] = [
   { name: "logs", method: "GET", path: "/api/recordings/:id/logs", handler: recordingLogs },
   { name: "export", method: "GET", path: "/api/recordings/:id/export", handler: exportRecording },
   { name: "findings", method: "GET", path: "/api/recordings/:id/findings", handler: findings },
+  { name: "playback", method: "GET", path: "/api/recordings/:id/playback", handler: recordingPlayback },
   { name: "doctor", method: "GET", path: "/api/doctor", handler: doctor },
 ];
