@@ -67,7 +67,8 @@ describe("consoleRows", () => {
     ];
     const entries = consoleRows(hostile);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ level: "log", args: [], trace: ["1", "a"] });
+    // A bad level falls back to log; a string payload is one argument (posthog-ios sends its text so).
+    expect(entries[0]).toMatchObject({ level: "log", args: ["x"], trace: ["1", "a"] });
   });
 
   it("renders non-JSON arguments as they are", () => {
