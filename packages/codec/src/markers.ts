@@ -53,6 +53,9 @@ function dataOf(event: { data?: unknown }): Record<string, unknown> {
   return isRecord(event.data) ? event.data : {};
 }
 
+// Browsers fire the click of a tap right after its touchend (300 ms at most with the old tap delay).
+const SAME_TAP_MS = 500;
+
 /**
  * Page loads (Meta events), clicks (touch taps count as clicks), inputs, scrolls and resizes of
  * every window, in time order. `startTime` is the recording's first event time (the base of
@@ -97,8 +100,15 @@ export function recordingMarkers(rec: Recording, startTime?: number): RecordingM
           if (data.type === FOCUS) focused = id;
           else if (data.type === BLUR && focused === id) focused = undefined;
           if (data.type === CLICK || data.type === TOUCH_END) {
-            // A tap is recorded as TouchEnd and then Click; one action, one marker.
-            if (data.type === TOUCH_END && out.at(-1)?.kind === "click") return;
+            // A tap is recorded as TouchEnd and then Click; one action, one marker. Mobile SDKs send
+            // TouchEnd alone, so only a click moments before is the same tap.
+            const last = out.at(-1);
+            if (
+              data.type === TOUCH_END &&
+              last?.kind === "click" &&
+              event.timestamp - last.timestamp < SAME_TAP_MS
+            )
+              return;
             out.push({
               ...base,
               kind: "click",
