@@ -342,7 +342,7 @@ export function createMcpServer(ctx: CommandContext, data: string | undefined): 
         "events), bundle (replay-devkit zip with a redaction log), har (HAR 1.2 of the network requests).",
       inputSchema: {
         id: ID,
-        format: z.enum(EXPORT_FORMATS).describe("posthog, rrweb, bundle or har"),
+        format: z.enum(EXPORT_FORMATS).describe("posthog, rrweb, bundle, har or html"),
         path: PATH,
       },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },

@@ -19,7 +19,7 @@ export const JSON_OPTION = { type: "boolean", description: "Print JSON on stdout
 /** Upper bound for one input file; the codec applies its own cap on decompressed size. */
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
 
-export const EXPORT_FORMATS = ["posthog", "rrweb", "bundle", "har"] as const;
+export const EXPORT_FORMATS = ["posthog", "rrweb", "bundle", "har", "html"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /**
@@ -227,7 +227,13 @@ export async function encodeRecording(
   format: ExportFormat,
   redactions: RedactionEntry[],
   producer: string,
+  scrubbed = true,
 ): Promise<{ data: string | Uint8Array; binary: boolean }> {
+  if (format === "html") {
+    // The offline player file (windows-1252 bytes: its payload would garble a terminal).
+    const { renderHtml } = await import("@replay-devkit/share");
+    return { data: renderHtml(rec, { producer, redactions, scrubbed }), binary: true };
+  }
   const codec = await import("@replay-devkit/codec");
   switch (format) {
     case "posthog":

@@ -93,3 +93,4 @@ export {
   type MirrorNode,
 } from "./mirror.js";
 export { recordingMarkers, type RecordingMarker } from "./markers.js";
+export { rewriteAssetUrls, replaceUrls } from "./asset-urls.js";

@@ -7,6 +7,7 @@ import {
   type RedactionEntry,
 } from "@replay-devkit/codec";
 import { scanRecording, scrubRecording, type ScanReport } from "@replay-devkit/privacy";
+import { HTML_CONTENT_TYPE, renderHtml } from "@replay-devkit/share";
 import type { RecordingSummary, Store } from "@replay-devkit/store";
 import { HttpError } from "./errors.js";
 
@@ -30,7 +31,7 @@ export function scanExport(recording: Recording): ScanReport {
   return scanRecording(recording);
 }
 
-export const EXPORT_FORMATS = ["posthog", "rrweb", "bundle", "har"] as const;
+export const EXPORT_FORMATS = ["posthog", "rrweb", "bundle", "har", "html"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Everything an export depends on; plain data so it can cross to a worker thread. */
@@ -155,6 +156,13 @@ export async function renderJob(store: Store, job: RenderJob): Promise<RenderedB
         }),
         contentType: "application/zip",
         filename: `${base}.replay-bundle.zip`,
+        redactions: count,
+      };
+    case "html":
+      return {
+        body: renderHtml(recording, { producer: `replay-devkit ${job.version}`, redactions, scrubbed: job.scrub }),
+        contentType: HTML_CONTENT_TYPE,
+        filename: `${base}.replay.html`,
         redactions: count,
       };
   }

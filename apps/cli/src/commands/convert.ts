@@ -14,14 +14,14 @@ export const convert = defineCommand({
   name: "convert",
   summary: "Convert a recording file to another format (offline: no server, no database)",
   description:
-    "Reads any format the codec knows and writes posthog, rrweb, bundle or har. Like every export path it scrubs secrets and personal data unless --no-scrub is given.",
+    "Reads any format the codec knows and writes posthog, rrweb, bundle, har or html. Like every export path it scrubs secrets and personal data unless --no-scrub is given.",
   positionals: [{ name: "input", description: "Recording file" }],
   options: {
     to: {
       type: "string",
       short: "t",
       valueName: "format",
-      description: "posthog, rrweb, bundle or har",
+      description: "posthog, rrweb, bundle, har or html",
       choices: EXPORT_FORMATS,
     },
     output: { type: "string", short: "o", valueName: "file", description: "Output file (- for stdout)" },
@@ -30,7 +30,7 @@ export const convert = defineCommand({
   examples: ["replay-devkit convert export.json --to rrweb -o events.json"],
   async run(ctx, { options, positionals }) {
     const input = positionals[0] as string;
-    if (!options.to) throw usage("--to is required (posthog, rrweb, bundle or har)");
+    if (!options.to) throw usage("--to is required (posthog, rrweb, bundle, har or html)");
     if (!options.output) throw usage("-o FILE is required (use -o - for stdout)");
     const result = await decodeFile(ctx, input);
     if (result.recordings.length > 1) {
@@ -46,6 +46,7 @@ export const convert = defineCommand({
       options.to as ExportFormat,
       [...result.redactions, ...redactions],
       `replay-devkit ${cliVersion()}`,
+      !options["no-scrub"],
     );
     const written = await writeOutput(ctx, options.output, data, binary);
     if (summary && options.to !== "bundle") ctx.stderr.write(`${summary}\n`);

@@ -15,14 +15,14 @@ export const exportCommand = defineCommand({
   name: "export",
   summary: "Export a stored recording (scrubbed of secrets and personal data by default)",
   description:
-    "Formats: posthog (PostHog Export-to-JSON), rrweb (JSON array of the first window's events), bundle (replay-devkit zip with a redaction log), har (HAR 1.2 of the network events).",
+    "Formats: posthog (PostHog Export-to-JSON), rrweb (JSON array of the first window's events), bundle (replay-devkit zip with a redaction log), har (HAR 1.2 of the network events), html (one self-contained file that plays the recording offline).",
   positionals: [{ name: "id", description: "Recording id" }],
   options: {
     format: {
       type: "string",
       short: "f",
       valueName: "format",
-      description: "posthog, rrweb, bundle or har",
+      description: "posthog, rrweb, bundle, har or html",
       choices: EXPORT_FORMATS,
       default: "posthog",
     },
@@ -33,6 +33,7 @@ export const exportCommand = defineCommand({
   examples: [
     "replay-devkit export 019a… --format bundle -o bug.zip",
     "replay-devkit export 019a… -f har > network.har",
+    "replay-devkit export 019a… --format html -o bug.html",
   ],
   async run(ctx, { options, positionals }) {
     const id = positionals[0] as string;
@@ -40,8 +41,8 @@ export const exportCommand = defineCommand({
     const stored = await loadStored(ctx, options.data, id);
     const { data, binary, summary } = await exportData(stored, format, !options["no-scrub"]);
     const written = await writeOutput(ctx, options.output, data, binary);
-    // The bundle carries its own redaction log; the other formats have nowhere to put it.
-    if (summary && format !== "bundle") ctx.stderr.write(`${summary}\n`);
+    // The bundle and the HTML file carry their own redaction log; the other formats have nowhere to put it.
+    if (summary && format !== "bundle" && format !== "html") ctx.stderr.write(`${summary}\n`);
     if (options["no-scrub"])
       ctx.stderr.write("warning: exported without scrubbing; the file may contain secrets.\n");
     if (written) ctx.stderr.write(`Wrote ${written}\n`);
@@ -60,6 +61,7 @@ export async function exportData(
     format,
     redactions,
     `replay-devkit ${cliVersion()}`,
+    scrub,
   );
   return { data, binary, summary };
 }

@@ -12,7 +12,7 @@ export function abortOnClose(ctx: RouteContext): AbortSignal {
 }
 
 /**
- * `GET /api/recordings/:id/export?format=posthog|rrweb|bundle|har&window=&scrub=false`. Scrubbed
+ * `GET /api/recordings/:id/export?format=posthog|rrweb|bundle|har|html&window=&scrub=false`. Scrubbed
  * by default; the redaction count travels in `X-Replay-Devkit-Redactions` (and inside bundles).
  * Cheap checks (404, bad query) answer here; loading and serialising run in the export pool.
  */
