@@ -34,7 +34,11 @@ for (const [name, text, end] of [
   ["player script", script, "</script"],
   ["player css", cssMin, "</style"],
 ]) {
-  if (text.toLowerCase().includes(end) || text.includes("<!--") || /[^\x09\x0a\x20-\x7e]/.test(text))
+  if (
+    text.toLowerCase().includes(end) ||
+    text.includes("<!--") ||
+    [...text].some((c) => c > "~" || (c < " " && c !== "\t" && c !== "\n"))
+  )
     throw new Error(`build-player: the ${name} cannot be inlined (non-ASCII, ${end} or <!--)`);
 }
 

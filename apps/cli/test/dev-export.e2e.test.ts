@@ -51,7 +51,7 @@ describe("replay-devkit dev exports through its export worker", () => {
     const linux = existsSync(`/proc/${dev.child.pid}/fd`);
     const before = linux ? databaseHandles(dev.child.pid!, dataDir) : 0;
 
-    for (const format of ["posthog", "rrweb", "har", "bundle"]) {
+    for (const format of ["posthog", "rrweb", "har", "bundle", "html"]) {
       const res = await fetch(`${dev.url}/api/recordings/home/export?format=${format}&scrub=false`);
       expect(res.status, format).toBe(200);
       const body = new Uint8Array(await res.arrayBuffer());

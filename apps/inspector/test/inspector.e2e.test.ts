@@ -356,6 +356,15 @@ describe("inspector in Chromium against the devkit server", () => {
     await download.saveAs(file);
     const exported = JSON.parse(readFileSync(file, "utf8")) as { version?: string; data?: unknown };
     expect(exported.version).toBeTruthy();
+    // The offline HTML player comes from the same menu, as a file named for the recording.
+    const [html] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("export").selectOption("html"),
+    ]);
+    expect(html.suggestedFilename()).toMatch(/\.replay\.html$/);
+    const htmlFile = join(devkit.dir.path, "export.html");
+    await html.saveAs(htmlFile);
+    expect(readFileSync(htmlFile, "latin1")).toMatch(/^<!doctype html>[\s\S]*Content-Security-Policy/);
 
     page.once("dialog", (d) => void d.accept());
     await Promise.all([

@@ -160,7 +160,11 @@ export async function renderJob(store: Store, job: RenderJob): Promise<RenderedB
       };
     case "html":
       return {
-        body: renderHtml(recording, { producer: `replay-devkit ${job.version}`, redactions, scrubbed: job.scrub }),
+        body: renderHtml(recording, {
+          producer: `replay-devkit ${job.version}`,
+          redactions,
+          scrubbed: job.scrub,
+        }),
         contentType: HTML_CONTENT_TYPE,
         filename: `${base}.replay.html`,
         redactions: count,

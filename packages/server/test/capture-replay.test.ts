@@ -1,6 +1,7 @@
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaptureEvent, RrwebEvent } from "@replay-devkit/codec";
+import { decodeBinaryText, PAYLOAD_ELEMENT_ID, type HtmlPayload } from "@replay-devkit/share";
 import type { RecordingSummary } from "@replay-devkit/store";
 import {
   capturedBody,
@@ -9,6 +10,14 @@ import {
   type CapturedRequest,
 } from "@replay-devkit/test-utils";
 import { POSTHOG_JS_DIST, getJson, raw, startServer, type TestServer } from "./helpers.js";
+
+/** The JSON payload of an HTML export (see @replay-devkit/share). */
+function htmlPayload(body: Buffer): HtmlPayload {
+  const text = body.toString("latin1");
+  const start = text.indexOf(">", text.indexOf(`id="${PAYLOAD_ELEMENT_ID}"`)) + 1;
+  const bytes = decodeBinaryText(text.slice(start, text.indexOf("</script>", start)));
+  return JSON.parse(gunzipSync(bytes).toString("utf8")) as HtmlPayload;
+}
 
 // Replays every request posthog-js 1.449.2 really sent (shared/fixtures/posthog-js-capture)
 // through the handler, then reads the recording back through the JSON API and every export.
@@ -143,6 +152,19 @@ describe.each(["A", "B"] as const)("captured posthog-js run %s", (run) => {
     const bundle = await raw(server, "GET", `/api/recordings/${sessionId}/export?format=bundle`);
     expect(bundle.headers["content-type"]).toBe("application/zip");
     expect(bundle.body.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+  });
+
+  it("exports the offline HTML player as an attachment, scrubbed unless asked", async () => {
+    const html = await raw(server, "GET", `/api/recordings/${sessionId}/export?format=html`);
+    expect(html.status).toBe(200);
+    expect(html.headers["content-type"]).toBe("text/html; charset=windows-1252");
+    expect(html.headers["content-disposition"]).toBe(`attachment; filename="${sessionId}.replay.html"`);
+    const payload = htmlPayload(html.body);
+    expect(payload.sessionId).toBe(sessionId);
+    expect(payload.windows.map((w) => w.events.length)).toEqual([expectedEvents.length]);
+    expect(payload.privacy.scrubbed).toBe(true);
+    const rawHtml = await raw(server, "GET", `/api/recordings/${sessionId}/export?format=html&scrub=false`);
+    expect(htmlPayload(rawHtml.body).privacy).toMatchObject({ scrubbed: false, redactions: [] });
   });
 
   it("stores every non-snapshot event and links it to the session", async () => {

@@ -155,6 +155,8 @@ describe("export workers render the same bytes as the inline path", () => {
     "format=har&scrub=false",
     "format=bundle",
     "format=bundle&scrub=false",
+    "format=html",
+    "format=html&scrub=false",
   ];
   it.each(cases)("export?%s is byte-identical for every recording", async (query) => {
     for (const id of ids) {

@@ -51,7 +51,9 @@ export function decodeBinaryText(text: string): Uint8Array<ArrayBuffer> {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    const byte = code < 0x80 || (code >= 0xa0 && code < 0x100) ? code : inverse.get(code);
+    // Code points below 0x100 stand for themselves; this also accepts a latin1 (ISO-8859-1)
+    // reading of the file, such as Node's TextDecoder gives for "windows-1252".
+    const byte = code < 0x100 ? code : inverse.get(code);
     if (byte === undefined)
       throw new Error(
         `character U+${code.toString(16).padStart(4, "0")} at ${i} is not windows-1252: the file was re-encoded`,

@@ -1,4 +1,11 @@
-import { decodeCaptureBody, groupRecordings, splitCaptureEvents, type CaptureEvent, type Recording, type SnapshotBatch } from "@replay-devkit/codec";
+import {
+  decodeCaptureBody,
+  groupRecordings,
+  splitCaptureEvents,
+  type CaptureEvent,
+  type Recording,
+  type SnapshotBatch,
+} from "@replay-devkit/codec";
 import { capturedBody, capturedRequests } from "@replay-devkit/test-utils";
 
 /**
@@ -11,11 +18,18 @@ export function capturedSession(): Recording {
   const snapshots: SnapshotBatch[] = [];
   const others: CaptureEvent[] = [];
   for (const request of capturedRequests()) {
-    if (request.run !== "A" || request.method !== "POST" || !["/s/", "/e/", "/i/v0/e/"].includes(request.path))
+    if (
+      request.run !== "A" ||
+      request.method !== "POST" ||
+      !["/s/", "/e/", "/i/v0/e/"].includes(request.path)
+    )
       continue;
     const body = capturedBody(request);
     if (!body) continue;
-    const decoded = decodeCaptureBody(new Uint8Array(body), { contentType: request.content_type ?? null, query: request.query });
+    const decoded = decodeCaptureBody(new Uint8Array(body), {
+      contentType: request.content_type ?? null,
+      query: request.query,
+    });
     const split = splitCaptureEvents(decoded.events);
     snapshots.push(...split.snapshots);
     others.push(...split.others);

@@ -192,7 +192,9 @@ export function RecordingView() {
                   ? "rrweb JSON"
                   : f === "bundle"
                     ? "Bundle (zip)"
-                    : "HAR"}
+                    : f === "html"
+                      ? "Offline HTML player"
+                      : "HAR"}
             </option>
           ))}
         </select>

@@ -96,8 +96,8 @@ export interface FindingReport {
   notes: string[];
 }
 
-export type ExportFormat = "posthog" | "rrweb" | "bundle" | "har";
-export const EXPORT_FORMATS: readonly ExportFormat[] = ["posthog", "rrweb", "bundle", "har"];
+export type ExportFormat = "posthog" | "rrweb" | "bundle" | "har" | "html";
+export const EXPORT_FORMATS: readonly ExportFormat[] = ["posthog", "rrweb", "bundle", "har", "html"];
 
 /** Recording fields the server can order the whole list by (the store's `RecordingSortField`). */
 export type SortField =

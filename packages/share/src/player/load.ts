@@ -1,6 +1,11 @@
 // Reads the payload and the pinned assets out of the page itself: no fetch, no network.
 import { decodeBinaryText } from "../binary-text.js";
-import { HTML_PAYLOAD_FORMAT, HTML_PAYLOAD_VERSION, PAYLOAD_ELEMENT_ID, type HtmlPayload } from "../payload.js";
+import {
+  HTML_PAYLOAD_FORMAT,
+  HTML_PAYLOAD_VERSION,
+  PAYLOAD_ELEMENT_ID,
+  type HtmlPayload,
+} from "../payload.js";
 
 async function gunzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));

@@ -1,5 +1,10 @@
 // The offline player: bundled by build-player.mjs into one script string that html.ts inlines.
-import { recordingMarkers, rewriteAssetUrls, windowConsoleEntries, type RrwebEvent } from "@replay-devkit/codec";
+import {
+  recordingMarkers,
+  rewriteAssetUrls,
+  windowConsoleEntries,
+  type RrwebEvent,
+} from "@replay-devkit/codec";
 import { Replayer } from "rrweb";
 import type { HtmlPayload } from "../payload.js";
 import { clock, h } from "./dom.js";
@@ -39,7 +44,9 @@ function boot(payload: HtmlPayload, assets: Map<string, string>): void {
   urlBar.setAttribute("aria-label", "Page URL");
   const switcher = h("select", { class: "windows", testid: "window-switcher" });
   switcher.setAttribute("aria-label", "Window");
-  windows.forEach((w, i) => switcher.append(new Option(`Window ${i + 1} (${w.windowId.slice(0, 8)})`, String(i))));
+  windows.forEach((w, i) =>
+    switcher.append(new Option(`Window ${i + 1} (${w.windowId.slice(0, 8)})`, String(i))),
+  );
   const playButton = h("button", { class: "play", testid: "play", text: "Play" });
   const slider = h("input", { class: "seek", testid: "seek" });
   slider.type = "range";
@@ -99,7 +106,8 @@ function boot(payload: HtmlPayload, assets: Map<string, string>): void {
     if (!wrapper || !iframe) return;
     const width = iframe.offsetWidth || 1;
     const height = iframe.offsetHeight || 1;
-    const scale = Math.min(stage.clientWidth / width, Math.max(stage.clientHeight, 200) / height, 1);
+    // Fit the recorded viewport to the stage's width; the stage takes the scaled height.
+    const scale = Math.min(stage.clientWidth / width, 1);
     wrapper.style.transform = `scale(${scale})`;
     wrapper.style.transformOrigin = "top left";
     stage.style.height = `${Math.ceil(height * scale)}px`;
@@ -146,13 +154,21 @@ function boot(payload: HtmlPayload, assets: Map<string, string>): void {
     };
     const points: { offset: number; kind: string; label: string }[] = recordingMarkers(rec, view.start)
       .filter((m) => m.kind === "page" || m.kind === "click")
-      .map((m) => ({ offset: m.offsetMs, kind: m.kind, label: m.kind === "page" ? (m.href ?? "page") : "click" }));
+      .map((m) => ({
+        offset: m.offsetMs,
+        kind: m.kind,
+        label: m.kind === "page" ? (m.href ?? "page") : "click",
+      }));
     for (const entry of windowConsoleEntries(events, windowId))
       if (entry.level === "error")
         points.push({ offset: entry.timestamp - view.start, kind: "error", label: entry.payload.join(" ") });
     markers.replaceChildren(
       ...points.map((p) => {
-        const tick = h("button", { class: `marker ${p.kind}`, testid: "marker", title: `${clock(p.offset)} ${p.label}` });
+        const tick = h("button", {
+          class: `marker ${p.kind}`,
+          testid: "marker",
+          title: `${clock(p.offset)} ${p.label}`,
+        });
         tick.style.left = `${(100 * p.offset) / Math.max(view.total, 1)}%`;
         tick.addEventListener("click", () => seek(p.offset));
         return tick;
@@ -184,7 +200,10 @@ function boot(payload: HtmlPayload, assets: Map<string, string>): void {
       total: replayer.getMetaData().totalTime,
       hrefs: events
         .filter((e) => e.type === META)
-        .map((e) => ({ offset: e.timestamp - start, href: String((e.data as { href?: unknown }).href ?? "") })),
+        .map((e) => ({
+          offset: e.timestamp - start,
+          href: String((e.data as { href?: unknown }).href ?? ""),
+        })),
       panes: [
         consolePane(events, source.windowId, start, seek),
         networkPane(events, source.windowId, start, seek),
@@ -244,6 +263,10 @@ loadPayload()
     if (!app) return;
     app.dataset.state = "error";
     app.replaceChildren(
-      h("p", { class: "boot error", testid: "load-error", text: `Cannot play this file: ${error instanceof Error ? error.message : String(error)}` }),
+      h("p", {
+        class: "boot error",
+        testid: "load-error",
+        text: `Cannot play this file: ${error instanceof Error ? error.message : String(error)}`,
+      }),
     );
   });

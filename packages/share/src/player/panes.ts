@@ -79,16 +79,13 @@ function eventTime(event: CaptureEvent): number | null {
 
 /** Custom properties only: the SDK's own `$` properties would drown what the app sent. */
 function customProperties(event: CaptureEvent): string {
-  const own = Object.entries(event.properties).filter(([k]) => !k.startsWith("$") && k !== "token" && k !== "distinct_id");
+  const own = Object.entries(event.properties).filter(
+    ([k]) => !k.startsWith("$") && k !== "token" && k !== "distinct_id",
+  );
   return own.length === 0 ? "" : JSON.stringify(Object.fromEntries(own));
 }
 
-export function eventsPane(
-  posthogEvents: CaptureEvent[],
-  windowId: string,
-  start: number,
-  seek: Seek,
-): Pane {
+export function eventsPane(posthogEvents: CaptureEvent[], windowId: string, start: number, seek: Seek): Pane {
   const mine = posthogEvents
     .filter((e) => {
       const w = e.properties.$window_id;
@@ -98,16 +95,11 @@ export function eventsPane(
     .sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
   const rows = mine.map(({ event, time }) => {
     const url = typeof event.properties.$current_url === "string" ? event.properties.$current_url : "";
-    return row(
-      time === null ? 0 : time - start,
-      seek,
-      "event-row",
-      [
-        h("span", { class: event.event.startsWith("$") ? "name" : "name custom", text: event.event }),
-        h("span", { class: "url", text: url, title: url }),
-        customProperties(event),
-      ],
-    );
+    return row(time === null ? 0 : time - start, seek, "event-row", [
+      h("span", { class: event.event.startsWith("$") ? "name" : "name custom", text: event.event }),
+      h("span", { class: "url", text: url, title: url }),
+      customProperties(event),
+    ]);
   });
   return { name: "Events", body: list(rows, "No PostHog events in this window."), rows };
 }
@@ -120,7 +112,11 @@ export function privacyPane(privacy: HtmlPayload["privacy"]): Pane {
   const total = redactions.reduce((n, r) => n + (r.count ?? 1), 0);
   const table = h("table", { class: "redactions", testid: "redaction-log" }, [
     h("thead", {}, [
-      h("tr", {}, ["Rule", "Where", "Field", "Action", "Count"].map((t) => h("th", { text: t }))),
+      h(
+        "tr",
+        {},
+        ["Rule", "Where", "Field", "Action", "Count"].map((t) => h("th", { text: t })),
+      ),
     ]),
     h(
       "tbody",
@@ -151,7 +147,9 @@ export function privacyPane(privacy: HtmlPayload["privacy"]): Pane {
     h("h3", {
       text: `Leak scan of this file: ${scan.totals.findings} finding${scan.totals.findings === 1 ? "" : "s"}`,
     }),
-    scan.findings.length === 0 ? h("p", { class: "empty", text: "The scanner found nothing left." }) : findings,
+    scan.findings.length === 0
+      ? h("p", { class: "empty", text: "The scanner found nothing left." })
+      : findings,
     ...scan.notes.map((n) => h("p", { class: "note", text: n })),
   ]);
   return { name: "Privacy", body, rows: [] };
