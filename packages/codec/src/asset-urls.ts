@@ -79,3 +79,48 @@ export function rewriteAssetUrls(
     return { ...event, data: { ...data, adds, attributes } } as RrwebEvent;
   });
 }
+
+const CSS_URL = /url\(\s*(['"]?)([^'")]+)\1\s*\)/g;
+
+function addHttp(out: Set<string>, value: string): void {
+  const url = value.trim();
+  if (/^https?:\/\//i.test(url)) out.add(url);
+}
+
+function collectNode(node: unknown, out: Set<string>): void {
+  if (!isRecord(node)) return;
+  if (isRecord(node.attributes)) collectAttributes(node.tagName, node.attributes, out);
+  if (typeof node.textContent === "string" && node.isStyle === true)
+    for (const m of node.textContent.matchAll(CSS_URL)) addHttp(out, m[2] ?? "");
+  if (Array.isArray(node.childNodes)) for (const child of node.childNodes) collectNode(child, out);
+}
+
+function collectAttributes(tagName: unknown, attributes: Record<string, unknown>, out: Set<string>): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    if (typeof value !== "string") continue;
+    if (name === "src" && tagName !== "script" && tagName !== "iframe") addHttp(out, value);
+    else if (name === "srcset")
+      for (const part of value.split(",")) addHttp(out, part.trim().split(/\s+/)[0] ?? "");
+    else if (name === "href" && tagName === "link") addHttp(out, value);
+    else if (name === "style" || name === "_cssText")
+      for (const m of value.matchAll(CSS_URL)) addHttp(out, m[2] ?? "");
+  }
+}
+
+/**
+ * The http(s) URLs of the assets a window's DOM references: `img`/`source` `src` and `srcset`,
+ * `<link href>` (stylesheets, icons, fonts) and CSS `url()` in style attributes and stylesheets,
+ * in full snapshots and mutations. What a bundle needs in `assets/` to render without the app.
+ */
+export function referencedAssetUrls(events: readonly RrwebEvent[]): Set<string> {
+  const out = new Set<string>();
+  for (const event of events) {
+    const data: unknown = event.data;
+    if (!isRecord(data)) continue;
+    if (event.type === FULL_SNAPSHOT) collectNode(data.node, out);
+    if (event.type !== INCREMENTAL || data.source !== MUTATION) continue;
+    for (const add of Array.isArray(data.adds) ? data.adds : [])
+      if (isRecord(add)) collectNode(add.node, out);
+  }
+  return out;
+}

@@ -19,6 +19,7 @@ export {
   type ReadResult,
   type ConsoleEntry,
   type NetworkEntry,
+  type PinnedAsset,
 } from "./types.js";
 export { gunzipCapped, isGzip } from "./bytes.js";
 export {
@@ -69,9 +70,14 @@ export { snappyUncompressCapped, decodeLengthPrefixedSnappy, isLengthPrefixedSna
 export { writePosthogExport, writeRrwebJson, writeBlobV2, POSTHOG_EXPORT_VERSION } from "./formats/write.js";
 export {
   writeBundle,
+  checkBundle,
+  assetExtension,
   BUNDLE_FORMAT_VERSION,
   type BundleManifest,
+  type BundleMetadata,
   type BundleFileEntry,
+  type BundleCheck,
+  type BundleProblem,
   type WriteBundleOptions,
 } from "./formats/bundle.js";
 export {
@@ -93,4 +99,6 @@ export {
   type MirrorNode,
 } from "./mirror.js";
 export { recordingMarkers, type RecordingMarker } from "./markers.js";
-export { rewriteAssetUrls, replaceUrls } from "./asset-urls.js";
+export { rewriteAssetUrls, replaceUrls, referencedAssetUrls } from "./asset-urls.js";
+export { domSnapshots, type DomSnapshot, type DomSnapshotOptions } from "./dom-html.js";
+export { FIDELITY_FLAGS, fidelityFlags, type FidelityFlag, type FidelityInput } from "./fidelity.js";

@@ -122,3 +122,16 @@ export interface NetworkEntry {
   responseBody: string | null;
   isInitial: boolean;
 }
+
+/**
+ * A copy of one asset a recording references (image, stylesheet, font), fetched and stored by
+ * content. The HTML export and the bundle embed these so a replay renders without the app's server.
+ */
+export interface PinnedAsset {
+  /** The absolute URL as the recording references it. */
+  url: string;
+  /** Lower-case hex sha256 of `bytes`. */
+  sha256: string;
+  contentType: string;
+  bytes: Uint8Array;
+}

@@ -130,7 +130,7 @@ describe("round trips are lossless", () => {
       const { result, rec: fromBundle } = await readOne(bundle);
       expect(result).toMatchObject({
         format: "bundle",
-        formatVersion: "1",
+        formatVersion: "2",
         producer: "codec test",
         redactions: [{ rule: "r", count: 2 }],
       });
@@ -207,7 +207,8 @@ describe("round trips are lossless", () => {
       files: { path: string; size: number; sha256: string }[];
       windows: { windowId: string; path: string }[];
     };
-    expect(Object.keys(files).sort()).toEqual(
+    const dom = Object.keys(files).filter((path) => path.startsWith("dom/"));
+    expect(Object.keys(files).filter((path) => !dom.includes(path)).sort()).toEqual(
       [
         "events/second-tab.jsonl.gz",
         `events/${recordingA.windows[0]!.windowId}.jsonl.gz`,
@@ -215,6 +216,14 @@ describe("round trips are lossless", () => {
         "metadata.json",
         "posthog-events.jsonl.gz",
       ].sort(),
+    );
+    // One DOM page per full snapshot at least, numbered from 1.
+    expect(dom.length).toBeGreaterThanOrEqual(2);
+    expect(dom.sort()[0]).toBe("dom/snap-0001.html");
+    expect(manifest.files.map((f) => f.path).sort()).toEqual(
+      Object.keys(files)
+        .filter((path) => path !== "manifest.json")
+        .sort(),
     );
     const { createHash } = await import("node:crypto");
     for (const f of manifest.files) {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import type { Recording, RedactionEntry } from "@replay-devkit/codec";
+import type { PinnedAsset, Recording, RedactionEntry } from "@replay-devkit/codec";
 import { scanRecording } from "@replay-devkit/privacy";
 import { BINARY_TEXT_ENCODING, encodeBinaryText } from "./binary-text.js";
 import { PLAYER_CSS, PLAYER_SCRIPT } from "./generated/player.js";
@@ -10,7 +10,6 @@ import {
   PAYLOAD_ELEMENT_ID,
   type HtmlAssetRef,
   type HtmlPayload,
-  type PinnedAsset,
 } from "./payload.js";
 
 export interface HtmlExportOptions {

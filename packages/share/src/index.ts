@@ -5,6 +5,5 @@ export {
   PAYLOAD_ELEMENT_ID,
   type HtmlPayload,
   type HtmlAssetRef,
-  type PinnedAsset,
 } from "./payload.js";
 export { encodeBinaryText, decodeBinaryText, BINARY_TEXT_ENCODING } from "./binary-text.js";

@@ -9,18 +9,7 @@ export const HTML_PAYLOAD_VERSION = 1;
 /** The id of the `<script type="application/octet-stream">` that holds the payload. */
 export const PAYLOAD_ELEMENT_ID = "replay-payload";
 
-/**
- * One asset a recording references, fetched and pinned by content (the asset-pinning side feeds
- * these in). Its bytes travel beside the payload; the player serves them as `blob:` URLs.
- */
-export interface PinnedAsset {
-  /** The absolute URL as the recording references it. */
-  url: string;
-  sha256: string;
-  contentType: string;
-  bytes: Uint8Array;
-}
-
+/** A pinned asset in the file: its bytes sit in their own element; the player serves them as `blob:` URLs. */
 export interface HtmlAssetRef {
   url: string;
   sha256: string;
