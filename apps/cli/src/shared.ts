@@ -243,6 +243,6 @@ export async function encodeRecording(
     case "har":
       return { data: `${JSON.stringify(codec.toHar(rec), null, 2)}\n`, binary: false };
     case "bundle":
-      return { data: await codec.writeBundle(rec, { producer, redactions }), binary: true };
+      return { data: await codec.writeBundle(rec, { producer, redactions, scrubbed }), binary: true };
   }
 }

@@ -153,6 +153,7 @@ export async function renderJob(store: Store, job: RenderJob): Promise<RenderedB
           producer: `replay-devkit ${job.version}`,
           redactions,
           createdAt: new Date(summary.updatedAt),
+          scrubbed: job.scrub,
         }),
         contentType: "application/zip",
         filename: `${base}.replay-bundle.zip`,
