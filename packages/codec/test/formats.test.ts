@@ -208,7 +208,11 @@ describe("round trips are lossless", () => {
       windows: { windowId: string; path: string }[];
     };
     const dom = Object.keys(files).filter((path) => path.startsWith("dom/"));
-    expect(Object.keys(files).filter((path) => !dom.includes(path)).sort()).toEqual(
+    expect(
+      Object.keys(files)
+        .filter((path) => !dom.includes(path))
+        .sort(),
+    ).toEqual(
       [
         "events/second-tab.jsonl.gz",
         `events/${recordingA.windows[0]!.windowId}.jsonl.gz`,
