@@ -19,10 +19,11 @@ const element = (tagName: string, attributes: Record<string, string>, childNodes
 });
 const text = (textContent: string): Node => ({ type: 3, id: nextId++, textContent });
 
-function page(start: number, href: string, body: Node[]): RrwebEvent[] {
+/** One page load; `body` is called after the ids restart, so every node id is unique. */
+function page(start: number, href: string, body: () => Node[]): RrwebEvent[] {
   nextId = 1;
   const doc = { type: 0, id: nextId++, childNodes: [] as Node[] };
-  doc.childNodes.push(element("html", {}, [element("head", {}), element("body", {}, body)]));
+  doc.childNodes.push(element("html", {}, [element("head", {}), element("body", {}, body())]));
   return [
     { type: 4, timestamp: start, data: { href, width: 800, height: 600 } },
     { type: 2, timestamp: start + 10, data: { node: doc, initialOffset: { top: 0, left: 0 } } },
@@ -48,7 +49,7 @@ export function imageRecording(): Recording {
     windows: [
       {
         windowId: "window-one",
-        events: page(start, "http://app.test/", [
+        events: page(start, "http://app.test/", () => [
           element("h1", {}, [text("Images")]),
           element("img", { id: "inline", src: dataUrl, width: "40", height: "40" }),
           element("img", { id: "pinned", src: "http://assets.test/logo.png", width: "40", height: "40" }),
@@ -66,7 +67,7 @@ export function imageRecording(): Recording {
       },
       {
         windowId: "window-two",
-        events: page(start + 5000, "http://app.test/two", [element("p", {}, [text("The second tab")])]),
+        events: page(start + 5000, "http://app.test/two", () => [element("p", {}, [text("The second tab")])]),
       },
     ],
     posthogEvents: [],
