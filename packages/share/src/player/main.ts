@@ -181,6 +181,7 @@ function boot(payload: HtmlPayload, assets: Map<string, string>): void {
     if (!source) return;
     current?.replayer.destroy();
     stage.replaceChildren();
+    app.dataset.state = "loading";
     playing = false;
     playButton.textContent = "Play";
     const events = rewriteAssetUrls(source.events, assets);
@@ -198,18 +199,8 @@ function boot(payload: HtmlPayload, assets: Map<string, string>): void {
       replayer,
       start,
       total: replayer.getMetaData().totalTime,
-      hrefs: events
-        .filter((e) => e.type === META)
-        .map((e) => ({
-          offset: e.timestamp - start,
-          href: String((e.data as { href?: unknown }).href ?? ""),
-        })),
-      panes: [
-        consolePane(events, source.windowId, start, seek),
-        networkPane(events, source.windowId, start, seek),
-        eventsPane(payload.posthogEvents, source.windowId, start, seek),
-        privacyPane(payload.privacy),
-      ],
+      hrefs: [],
+      panes: [],
     };
     current = view;
     slider.max = String(Math.round(view.total));
@@ -219,13 +210,30 @@ function boot(payload: HtmlPayload, assets: Map<string, string>): void {
       playButton.textContent = "Play";
       app.dataset.state = "finished";
     });
-    drawMarkers(view, source.windowId, events);
-    renderTabs();
+    // The first frame first; the panes and markers read every event, so they follow a frame later.
     replayer.pause(firstDrawnOffset(events, start));
     fit();
     update();
-    app.dataset.state = "ready";
-    app.dataset.window = source.windowId;
+    requestAnimationFrame(() => {
+      if (current !== view) return;
+      view.hrefs = events
+        .filter((e) => e.type === META)
+        .map((e) => ({
+          offset: e.timestamp - start,
+          href: String((e.data as { href?: unknown }).href ?? ""),
+        }));
+      view.panes = [
+        consolePane(events, source.windowId, start, seek),
+        networkPane(events, source.windowId, start, seek),
+        eventsPane(payload.posthogEvents, source.windowId, start, seek),
+        privacyPane(payload.privacy),
+      ];
+      drawMarkers(view, source.windowId, events);
+      renderTabs();
+      update();
+      app.dataset.state = "ready";
+      app.dataset.window = source.windowId;
+    });
   }
 
   playButton.addEventListener("click", () => {
