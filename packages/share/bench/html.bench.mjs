@@ -2,6 +2,7 @@
 // its size against the portable bundle and against gzip of the events, and the time to first
 // frame when opened from file:// in Chromium with the network blocked, against a plain
 // self-contained page (rrweb's own UMD build with the events inline as JSON) in the same run.
+/* global document */ // inside page.waitForFunction, run by Chromium
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
