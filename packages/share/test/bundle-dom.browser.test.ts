@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeBundle, type BundleManifest, type PinnedAsset } from "@replay-devkit/codec";
 import { scrubRecording } from "@replay-devkit/privacy";
 import { CAPTURE_FIXTURES, launchChromium, tempDir, type TempDir } from "@replay-devkit/test-utils";
-import { capturedSession } from "./captured.js";
+import { captureRecording } from "../../codec/test/helpers.js";
 import { imageRecording, PNG_1X1 } from "./image-recording.js";
 
 const mustNotContain = (
@@ -58,7 +58,7 @@ describe("bundle v2 dom/ pages", () => {
   }
 
   it("show the recorded page and hold nothing masked, in any file", async () => {
-    const { recording, redactions } = scrubRecording(capturedSession());
+    const { recording, redactions } = scrubRecording(captureRecording("A"));
     const root = join(dir.path, "captured");
     const files = unzipTo(await writeBundle(recording, { producer: "test", redactions }), root);
     const manifest = JSON.parse(new TextDecoder().decode(files["manifest.json"])) as BundleManifest;

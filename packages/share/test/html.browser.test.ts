@@ -1,6 +1,6 @@
 // The HTML export opened the way a recipient opens it: from disk, in Chromium, with every request
 // the page might make aborted and counted. The main recording is the session the real posthog-js
-// recorded (shared captures, run A); its driver's log (session-A.json) says what happened when.
+// recorded (shared captures, run A, decoded as the server decodes it); its driver's log (session-A.json) says what happened when.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -10,7 +10,7 @@ import type { PinnedAsset, Recording } from "@replay-devkit/codec";
 import { scrubRecording } from "@replay-devkit/privacy";
 import { CAPTURE_FIXTURES, launchChromium, tempDir, type TempDir } from "@replay-devkit/test-utils";
 import { renderHtml } from "../src/index.js";
-import { capturedSession } from "./captured.js";
+import { captureRecording } from "../../codec/test/helpers.js";
 import { imageRecording, PNG_1X1 } from "./image-recording.js";
 import { fileText, payloadOf } from "./read-html.js";
 
@@ -48,7 +48,7 @@ describe("the HTML export in Chromium from file://, offline", () => {
 
   beforeAll(async () => {
     dir = tempDir("replay-share-html-");
-    const scrubbed = scrubRecording(capturedSession());
+    const scrubbed = scrubRecording(captureRecording("A"));
     recording = scrubbed.recording;
     redactionCount = scrubbed.redactions.length;
     bytes = renderHtml(recording, { producer: "test", redactions: scrubbed.redactions, scrubbed: true });

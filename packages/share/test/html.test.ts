@@ -6,7 +6,7 @@ import { decodeBinaryText, encodeBinaryText, renderHtml } from "../src/index.js"
 import { PLAYER_SCRIPT } from "../src/generated/player.js";
 import { KNOWN_VALUES, plantedRecording } from "../../privacy/test/planted.js";
 import { SECRETS } from "../../privacy/test/secrets.js";
-import { capturedSession } from "./captured.js";
+import { captureRecording } from "../../codec/test/helpers.js";
 import { fileText, payloadOf } from "./read-html.js";
 
 describe("binary text", () => {
@@ -42,7 +42,7 @@ describe("binary text", () => {
 });
 
 describe("renderHtml", () => {
-  const { recording, redactions } = scrubRecording(capturedSession());
+  const { recording, redactions } = scrubRecording(captureRecording("A"));
   const bytes = renderHtml(recording, { producer: "replay-devkit test", redactions, scrubbed: true });
   const text = fileText(bytes);
 
