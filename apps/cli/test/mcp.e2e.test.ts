@@ -88,7 +88,7 @@ describe("replay-devkit mcp (built CLI over stdio)", () => {
     expect(timeline.properties?.format).toMatchObject({ enum: ["md", "json"] });
     expect(byName.write_fixture!.inputSchema.required).toEqual(["id", "path"]);
     expect(byName.export_recording!.inputSchema.properties?.format).toMatchObject({
-      enum: ["posthog", "rrweb", "bundle", "har"],
+      enum: ["posthog", "rrweb", "bundle", "har", "html"],
     });
     expect(byName.export_recording!.inputSchema.required).toEqual(["id", "format", "path"]);
     expect(byName.get_recording!.annotations?.readOnlyHint).toBe(true);

@@ -36,7 +36,13 @@ export const validate = defineCommand({
 async function checkBundleFiles(ctx: CommandContext, file: string, json: boolean): Promise<void> {
   const bytes = await readInputFile(ctx, file, DEFAULT_MAX_FILE_BYTES);
   const { checkBundle, sniffFormat, DEFAULT_LIMITS } = await import("@replay-devkit/codec");
-  if (sniffFormat(bytes) !== "bundle") return;
+  let format: string;
+  try {
+    format = sniffFormat(bytes);
+  } catch {
+    return; // Not a file the codec recognises: decodeFile says why, naming the file.
+  }
+  if (format !== "bundle") return;
   let check;
   try {
     check = await checkBundle(bytes, {
