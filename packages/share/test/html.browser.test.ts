@@ -246,6 +246,20 @@ describe("the HTML export in Chromium from file://, offline", () => {
     await page.context().close();
   });
 
+  it("says how to open it when a host re-serves it as UTF-8, instead of a broken replay", async () => {
+    const context = await browser.newContext();
+    await context.route("http://files.test/bug.html", (route) =>
+      route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: Buffer.from(bytes) }),
+    );
+    const page = await context.newPage();
+    await page.goto("http://files.test/bug.html");
+    await page.waitForSelector('#app[data-state="error"]');
+    expect(await page.locator('[data-testid="load-error"]').innerText()).toMatch(
+      /opened as UTF-8, not windows-1252.*download it and open the downloaded file/,
+    );
+    await context.close();
+  });
+
   it("shows data: images and pinned assets with the network blocked, and switches windows", async () => {
     const pinned: PinnedAsset[] = [
       { url: "http://assets.test/logo.png", sha256: "logo", contentType: "image/png", bytes: PNG_1X1 },
