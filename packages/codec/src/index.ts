@@ -93,3 +93,16 @@ export {
   type MirrorNode,
 } from "./mirror.js";
 export { recordingMarkers, type RecordingMarker } from "./markers.js";
+export {
+  findAssetRefs,
+  cssAssetRefs,
+  absoluteAssetUrl,
+  rewriteAssetUrls,
+  rewriteCss,
+  metaHref,
+  recordedAsset,
+  type AssetKind,
+  type AssetRef,
+  type AssetResolver,
+  type RecordedAsset,
+} from "./assets.js";

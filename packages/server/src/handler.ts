@@ -28,6 +28,7 @@ import { availableParallelism } from "node:os";
 import { ROUTES, inspectorStatic } from "./routes/index.js";
 import { Doctor, type Diagnostic, type DoctorOptions, type ObservedRequest } from "./doctor.js";
 import { readFileSync } from "node:fs";
+import { AssetPinner, type AssetPinningOptions } from "./asset-pinner.js";
 import { join } from "node:path";
 
 export interface HandlerOptions {
@@ -75,6 +76,11 @@ export interface HandlerOptions {
   onDiagnostic?: (diagnostic: Diagnostic) => void;
   /** Bounds and timing of the capture doctor. */
   doctor?: DoctorOptions;
+  /**
+   * Pin the assets recordings reference (images, stylesheets, fonts) while they are captured, so
+   * replays keep them after the app's server stops. Off by default; `dev` turns it on.
+   */
+  assets?: AssetPinningOptions | false;
 }
 
 export interface ExportWorkerOptions {
@@ -219,6 +225,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
     ingest: new IngestQueue(resolved.store),
     exports: pool,
     doctor,
+    assets: createPinner(resolved, options.assets),
   };
   let inFlight = 0;
   // Diagnostics are a side channel: a bug there must never cost an upload its answer.
@@ -360,6 +367,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
       value: () => {
         state.closed = true;
         state.doctor.close();
+        state.assets?.close();
         pool.close();
         if (compactTimer) clearInterval(compactTimer);
         compactTimer = null;
@@ -411,6 +419,15 @@ function createExportPool(resolved: ResolvedOptions, options: ExportWorkerOption
     maxHeapMb: options.maxHeapMb,
     log: resolved.log,
   });
+}
+
+function createPinner(resolved: ResolvedOptions, options: AssetPinningOptions | false | undefined) {
+  if (options === undefined || options === false) return null;
+  try {
+    return new AssetPinner(resolved.store, options, resolved.log);
+  } catch (error) {
+    throw new HttpError("INVALID_OPTIONS", error instanceof Error ? error.message : String(error));
+  }
 }
 
 function createDoctor(resolved: ResolvedOptions, options: HandlerOptions): Doctor {

@@ -2,6 +2,8 @@ export { createHandler } from "./handler.js";
 export type { ExportWorkerOptions, HandlerOptions, ReplayDevkitHandler } from "./handler.js";
 export type { ExportPoolStats } from "./export-pool.js";
 export { listen } from "./listen.js";
+export { DEFAULT_ASSET_PINNING } from "./asset-pinner.js";
+export type { AssetPinningOptions } from "./asset-pinner.js";
 export type { ListenOptions, Listening } from "./listen.js";
 export { HttpError, HTTP_STATUS, isHttpError, toHttpError } from "./errors.js";
 export type { HttpErrorCode } from "./errors.js";

@@ -30,3 +30,11 @@ export type {
   AppLogStream,
   StoredAppLogLine,
 } from "./app-logs.js";
+export { AssetTable, ASSETS_MIGRATION, sha256Hex } from "./assets.js";
+export type {
+  AssetMissingReason,
+  AssetStatus,
+  PinnedAsset,
+  RecordingAsset,
+  StoredAsset,
+} from "./assets.js";

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import { StoreError } from "./errors.js";
+import { ASSETS_MIGRATION } from "./assets.js";
 
 export interface Migration {
   version: number;
@@ -82,6 +83,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX app_logs_by_time ON app_logs(ts_ms, seq);
     `,
   },
+  ASSETS_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

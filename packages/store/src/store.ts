@@ -22,6 +22,7 @@ import {
   type AppLogPage,
   type AppLogQuery,
 } from "./app-logs.js";
+import { AssetTable } from "./assets.js";
 
 export interface StoreOptions {
   /** How long a write waits for another process holding the lock (default 5000 ms). */
@@ -231,6 +232,8 @@ export interface Store {
   appendAppLogs(lines: readonly AppLogLine[]): AppendAppLogsResult;
   /** App log lines with `from <= timestamp <= to`, in time order, a page at a time. */
   appLogs(query?: AppLogQuery): AppLogPage;
+  /** Pinned asset copies and each recording's asset URLs (see assets.ts). */
+  readonly assets: AssetTable;
   close(): void;
 }
 
@@ -390,10 +393,12 @@ class SqliteStore implements Store {
   /** The change-log row this process wrote in the current transaction, if any. */
   private ownChangeSeq: number | null = null;
   private readonly appLogTable: AppLogTable;
+  readonly assets: AssetTable;
 
   constructor(db: Database.Database, path: string, opts: StoreOptions) {
     this.db = db;
     this.appLogTable = new AppLogTable(db, opts.appLogs);
+    this.assets = new AssetTable(db);
     this.path = path;
     this.now = opts.now ?? Date.now;
     this.pollIntervalMs = opts.pollIntervalMs ?? 1000;

@@ -74,6 +74,7 @@ export async function capture(ctx: RouteContext): Promise<void> {
     );
   }
   sendAck(ctx.res);
+  ctx.state.assets?.observe(split.snapshots);
 }
 
 /**

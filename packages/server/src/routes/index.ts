@@ -18,6 +18,7 @@ import { remoteConfigJs } from "./remote-config-js.js";
 import { remoteConfigJson } from "./remote-config-json.js";
 import { rrwebIngest } from "./rrweb.js";
 import { stream } from "./stream.js";
+import { pinnedAsset, recordingAssets } from "./assets.js";
 
 export { inspectorStatic } from "./inspector-static.js";
 
@@ -79,4 +80,6 @@ export const ROUTES: readonly Route[] = [
   { name: "export", method: "GET", path: "/api/recordings/:id/export", handler: exportRecording },
   { name: "findings", method: "GET", path: "/api/recordings/:id/findings", handler: findings },
   { name: "doctor", method: "GET", path: "/api/doctor", handler: doctor },
+  { name: "asset", method: "GET", path: "/api/assets/:sha256", handler: pinnedAsset },
+  { name: "recording-assets", method: "GET", path: "/api/recordings/:id/assets", handler: recordingAssets },
 ];

@@ -106,4 +106,5 @@ export async function rrwebIngest(ctx: RouteContext): Promise<void> {
     stored: result.events,
     duplicate: result.duplicates > 0,
   });
+  ctx.state.assets?.observe([{ sessionId, windowId, distinctId: distinct ?? null, events: [...events] }]);
 }
