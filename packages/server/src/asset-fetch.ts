@@ -99,18 +99,21 @@ function readCapped(res: IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     res.on("data", (chunk: Buffer) => {
+      if (over) return;
       size += chunk.length;
       if (size > max) {
-        res.destroy();
+        over = true;
         resolve(null);
+        res.destroy();
         return;
       }
       chunks.push(chunk);
     });
     res.on("end", () => resolve(Buffer.concat(chunks)));
-    res.on("error", reject);
-    res.on("aborted", () => reject(new Error("the response was cut off")));
+    res.on("error", (error) => (over ? undefined : reject(error)));
+    res.on("aborted", () => (over ? undefined : reject(new Error("the response was cut off"))));
   });
 }
 
