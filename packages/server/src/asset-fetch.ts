@@ -68,9 +68,14 @@ const loopbackLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, options, callback as never);
 };
 
+/** `text/css; charset=utf-8` → `text/css`. */
+export function bareMediaType(header: string | null | undefined): string {
+  return (header ?? "").split(";", 1)[0]?.trim().toLowerCase() ?? "";
+}
+
 /** The media type without parameters, or, for an untyped font file, the type its magic bytes say. */
 function mediaType(header: string | undefined, data: Buffer): string {
-  const declared = (header ?? "").split(";")[0]!.trim().toLowerCase();
+  const declared = bareMediaType(header);
   if (declared !== "" && declared !== "application/octet-stream") return declared;
   const magic = data.subarray(0, 4).toString("latin1");
   if (magic === "wOFF") return "font/woff";
@@ -159,7 +164,7 @@ export async function fetchAsset(url: string, limits: AssetFetchLimits): Promise
           detail: `${length} bytes, over the ${limits.maxAssetBytes}-byte cap per asset`,
         };
       }
-      const declared = (res.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+      const declared = bareMediaType(res.headers["content-type"]);
       if (declared !== "" && declared !== "application/octet-stream" && !ASSET_CONTENT_TYPES.has(declared)) {
         res.destroy();
         return {

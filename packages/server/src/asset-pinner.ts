@@ -9,7 +9,13 @@ import {
   type SnapshotBatch,
 } from "@replay-devkit/codec";
 import type { AssetMissingReason, Store } from "@replay-devkit/store";
-import { ASSET_CONTENT_TYPES, fetchAsset, isLoopbackHost, type AssetFetchResult } from "./asset-fetch.js";
+import {
+  ASSET_CONTENT_TYPES,
+  bareMediaType,
+  fetchAsset,
+  isLoopbackHost,
+  type AssetFetchResult,
+} from "./asset-fetch.js";
 
 /** What `dev` may fetch to pin a recording's assets; see the server README ("Asset pinning"). */
 export interface AssetPinningOptions {
@@ -142,7 +148,7 @@ export class AssetPinner {
       const asset = recordedAsset(event);
       if (asset && !rec.urls.has(asset.url)) {
         // rrweb's own Asset event (type 7) already holds the bytes: store them, no fetch.
-        const contentType = (asset.contentType ?? "").split(";")[0]!.trim().toLowerCase();
+        const contentType = bareMediaType(asset.contentType);
         if (ASSET_CONTENT_TYPES.has(contentType) && asset.bytes.byteLength <= this.options.maxAssetBytes) {
           rec.urls.set(asset.url, Promise.resolve(this.pin(id, rec, asset.url, contentType, asset.bytes)));
         }

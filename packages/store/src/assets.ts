@@ -93,14 +93,19 @@ interface AssetRow {
   bytes: number | null;
 }
 
+type Statements = Record<
+  "putBlob" | "seen" | "settle" | "list" | "get" | "pinnedBytes" | "orphans",
+  Statement
+>;
+
 /** Reads and writes the two asset tables. One instance per store connection. */
 export class AssetTable {
-  #stmt: Record<string, Statement> | null = null;
+  #stmt: Statements | null = null;
 
   constructor(private readonly db: Database) {}
 
   // Prepared on first use, so a file opened with a test's own migration list (no asset tables) still opens.
-  private get stmt(): Record<string, Statement> {
+  private get stmt(): Statements {
     if (this.#stmt) return this.#stmt;
     const db = this.db;
     const has = db
@@ -144,7 +149,7 @@ export class AssetTable {
   /** Notes URLs as pending (first appearance); URLs already known keep their state. */
   markSeen(recordingId: string, urls: readonly string[], now: number): void {
     this.run(() => {
-      for (const url of urls) this.stmt.seen!.run(recordingId, url, now, now);
+      for (const url of urls) this.stmt.seen.run(recordingId, url, now, now);
     });
   }
 
@@ -152,15 +157,15 @@ export class AssetTable {
   pin(recordingId: string, url: string, contentType: string, data: Uint8Array, now: number): string {
     const sha256 = sha256Hex(data);
     this.run(() => {
-      this.stmt.putBlob!.run(sha256, contentType, data.byteLength, now, data);
-      this.stmt.settle!.run({ id: recordingId, url, status: "pinned", sha256, reason: null, now });
+      this.stmt.putBlob.run(sha256, contentType, data.byteLength, now, data);
+      this.stmt.settle.run({ id: recordingId, url, status: "pinned", sha256, reason: null, now });
     });
     return sha256;
   }
 
   miss(recordingId: string, url: string, reason: AssetMissingReason, detail: string, now: number): void {
     this.run(() =>
-      this.stmt.settle!.run({
+      this.stmt.settle.run({
         id: recordingId,
         url,
         status: "missing",
@@ -172,7 +177,7 @@ export class AssetTable {
   }
 
   list(recordingId: string): RecordingAsset[] {
-    return (this.stmt.list!.all(recordingId) as AssetRow[]).map((row) => ({
+    return (this.stmt.list.all(recordingId) as AssetRow[]).map((row) => ({
       url: row.url,
       status: row.status,
       sha256: row.sha256,
@@ -193,12 +198,12 @@ export class AssetTable {
   }
 
   pinnedBytes(recordingId: string): number {
-    return (this.stmt.pinnedBytes!.get(recordingId) as { bytes: number }).bytes;
+    return (this.stmt.pinnedBytes.get(recordingId) as { bytes: number }).bytes;
   }
 
   get(sha256: string): StoredAsset | null {
     if (!SHA256.test(sha256)) return null;
-    const row = this.stmt.get!.get(sha256) as
+    const row = this.stmt.get.get(sha256) as
       { sha256: string; content_type: string; bytes: number; data: Buffer } | undefined;
     return row
       ? { sha256: row.sha256, contentType: row.content_type, bytes: row.bytes, data: row.data }
@@ -207,7 +212,7 @@ export class AssetTable {
 
   /** Deletes bytes no recording points at any more (after recordings were deleted). Returns how many. */
   deleteOrphans(): number {
-    return this.run(() => this.stmt.orphans!.run().changes);
+    return this.run(() => this.stmt.orphans.run().changes);
   }
 
   private run<T>(fn: () => T): T {

@@ -31,10 +31,4 @@ export type {
   StoredAppLogLine,
 } from "./app-logs.js";
 export { AssetTable, ASSETS_MIGRATION, sha256Hex } from "./assets.js";
-export type {
-  AssetMissingReason,
-  AssetStatus,
-  PinnedAsset,
-  RecordingAsset,
-  StoredAsset,
-} from "./assets.js";
+export type { AssetMissingReason, AssetStatus, PinnedAsset, RecordingAsset, StoredAsset } from "./assets.js";

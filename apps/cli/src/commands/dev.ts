@@ -143,6 +143,16 @@ export const dev = defineCommand({
       default: "127.0.0.1",
     },
     data: DATA_OPTION,
+    "pin-origins": {
+      type: "string",
+      valueName: "origins",
+      description:
+        "Comma-separated origins (besides the page's own and loopback hosts) whose images, stylesheets and fonts are pinned, or `*` for any",
+    },
+    "no-pin": {
+      type: "boolean",
+      description: "Do not fetch and keep copies of the assets recordings reference",
+    },
     "exit-with-app": {
       type: "boolean",
       description: "With `-- <command>`: stop the devkit when the app exits, and exit with the app's code",
@@ -229,6 +239,7 @@ export const dev = defineCommand({
         staticDirs,
         log,
         onDiagnostic: diagnosticPrinter(ctx.stderr),
+        assets: options["no-pin"] ? false : { allowOrigins: pinOrigins(options["pin-origins"]) },
       });
       // listen() itself warns when the host is not loopback.
       listening = await listen(handler, {
@@ -368,4 +379,25 @@ async function runAppBesideRunningDevkit(
   // Nothing of ours to keep running once the app is gone.
   const code = await superviseApp(ctx, session, latch, true, shutdown);
   return exitWithApp ? code : undefined;
+}
+
+/** `--pin-origins a,b` → the origins list; `*` → every origin. Bad entries are usage errors. */
+function pinOrigins(value: string | undefined): readonly string[] | "*" {
+  if (value === undefined || value.trim() === "") return [];
+  if (value.trim() === "*") return "*";
+  return value.split(",").map((part) => {
+    const text = part.trim();
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw usageError(
+        dev,
+        `--pin-origins: ${JSON.stringify(text)} is not an origin like https://cdn.example.com`,
+      );
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw usageError(dev, `--pin-origins: ${JSON.stringify(text)} must be http or https`);
+    return url.origin;
+  });
 }

@@ -12,14 +12,16 @@ import { DomPane } from "./DomPane";
 import { ConsolePane, EventsPane, FindingsPane, NetworkPane, ServerLogsPane } from "./Panes";
 import type { HighlightBox } from "./Player";
 import { Player, usePlayerState } from "./Player";
+import { AssetsPane } from "./AssetsPane";
 
-type Tab = "console" | "network" | "logs" | "events" | "dom" | "privacy";
+type Tab = "console" | "network" | "logs" | "events" | "dom" | "assets" | "privacy";
 const TABS: { id: Tab; label: string }[] = [
   { id: "console", label: "Console" },
   { id: "network", label: "Network" },
   { id: "logs", label: "Server logs" },
   { id: "events", label: "Events" },
   { id: "dom", label: "DOM" },
+  { id: "assets", label: "Assets" },
   { id: "privacy", label: "Privacy" },
 ];
 
@@ -285,6 +287,7 @@ export function RecordingView() {
           )}
           {tab === "events" && <EventsPane controller={controller} onSeek={seek} events={posthogEvents} />}
           {tab === "dom" && <DomPane controller={controller} onHighlight={setHighlight} />}
+          {tab === "assets" && <AssetsPane recordingId={id} />}
           {tab === "privacy" && (
             <FindingsPane controller={controller} onSeek={seek} report={findings} error={findingsError} />
           )}

@@ -414,6 +414,39 @@ async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
   }
 }
 
+/** One asset URL of a recording: pinned to a copy on the devkit, missing (with why), or still pending. */
+export interface RecordingAsset {
+  url: string;
+  status: "pinned" | "missing" | "pending";
+  sha256: string | null;
+  contentType: string | null;
+  bytes: number | null;
+  reason: string | null;
+}
+
+export interface RecordingAssets {
+  assets: RecordingAsset[];
+  pinnedBytes: number;
+}
+
+export function parseRecordingAssets(value: unknown): RecordingAssets {
+  if (!isObject(value) || !Array.isArray(value.assets)) return bad("asset list");
+  const assets: RecordingAsset[] = [];
+  for (const a of value.assets) {
+    if (!isObject(a) || typeof a.url !== "string") continue;
+    const status = a.status === "pinned" || a.status === "missing" ? a.status : "pending";
+    assets.push({
+      url: a.url,
+      status,
+      sha256: str(a.sha256),
+      contentType: str(a.contentType),
+      bytes: typeof a.bytes === "number" ? a.bytes : null,
+      reason: str(a.reason),
+    });
+  }
+  return { assets, pinnedBytes: num(value.pinnedBytes, 0) };
+}
+
 export type DoctorSeverity = "error" | "warning" | "info" | "ok";
 
 export interface DoctorFinding {
@@ -480,7 +513,13 @@ export const api = {
     options: { window?: string; after?: string | null; limit?: number },
     signal?: AbortSignal,
   ): Promise<EventsPage> {
-    const query = { window: options.window, after: options.after ?? undefined, limit: options.limit };
+    // Pinned assets: the replay shows the devkit's copies of images, fonts and stylesheets.
+    const query = {
+      window: options.window,
+      after: options.after ?? undefined,
+      limit: options.limit,
+      assets: "pinned",
+    };
     return parseEventsPage(await getJson(apiUrl(`/api/recordings/${enc(id)}/events`, query), signal));
   },
 
@@ -496,6 +535,7 @@ export const api = {
     const url = apiUrl(`/api/recordings/${enc(id)}/events.ndjson`, {
       window: options.window,
       after: options.after ?? undefined,
+      assets: "pinned",
     });
     const response = await request(url, signal ? { signal } : undefined);
     if (!response.body)
@@ -569,6 +609,16 @@ export const api = {
       after = page.next;
     } while (after !== null && lines.length < maxLines);
     return lines;
+  },
+
+  /** `GET /api/recordings/:id/assets`: which assets were pinned, and why the others are missing. */
+  async assets(id: string, signal?: AbortSignal): Promise<RecordingAssets> {
+    return parseRecordingAssets(await getJson(apiUrl(`/api/recordings/${enc(id)}/assets`), signal));
+  },
+
+  /** Where the pinned copy with this sha256 is served. */
+  assetUrl(sha256: string): string {
+    return apiUrl(`/api/assets/${enc(sha256)}`);
   },
 
   async findings(id: string, signal?: AbortSignal): Promise<FindingReport> {
