@@ -5,6 +5,7 @@ import { TestingError } from "./errors.js";
 import type { LoadedRecording, Marker } from "./load.js";
 import { stableSelector } from "./selectors.js";
 import { formatOffset } from "./time.js";
+import { withPinnedAssets, type PinnedAssetMap } from "./assets.js";
 
 /**
  * Options of {@link rebuildDom}. Give `at` or `afterEvent` (default: the end of the window).
@@ -23,6 +24,11 @@ export interface RebuildOptions {
    * `isVisible` then only sees the `hidden` attribute and inline styles.
    */
   styles?: boolean;
+  /**
+   * Pinned copies to show instead of the recorded asset URLs (images, stylesheets, fonts), e.g.
+   * from {@link pinnedAssets}: the rebuilt DOM then points at them.
+   */
+  assets?: PinnedAssetMap;
 }
 
 interface SerializedNode {
@@ -216,9 +222,12 @@ class DomReplay implements RebuiltDom {
   #recordingStart: number;
   #disposed = false;
 
-  constructor(rec: LoadedRecording, windowId: string, styles = true) {
+  constructor(rec: LoadedRecording, windowId: string, styles = true, assets?: PinnedAssetMap) {
     this.windowId = windowId;
-    this.#events = styles ? rec.events(windowId) : this.#guard(0, () => withoutStyles(rec.events(windowId)));
+    const recorded = styles
+      ? rec.events(windowId)
+      : this.#guard(0, () => withoutStyles(rec.events(windowId)));
+    this.#events = assets ? withPinnedAssets(recorded, assets) : recorded;
     this.#recordingStart = rec.startTime;
     if (!this.#events.some((e) => e.type === EventType.FullSnapshot))
       throw new TestingError(
@@ -380,7 +389,7 @@ export function rebuildDom(rec: LoadedRecording, opts: RebuildOptions = {}): Reb
       );
     at = opts.at;
   } else at = rec.durationMs;
-  const replay = new DomReplay(rec, windowId, opts.styles ?? true);
+  const replay = new DomReplay(rec, windowId, opts.styles ?? true, opts.assets);
   try {
     replay.seek(at);
   } catch (error) {
@@ -436,6 +445,6 @@ export function findClick(
  * Seekable replay used by the re-drive (one replayer for all checkpoints). @internal
  * @see rebuildDom
  */
-export function openReplay(rec: LoadedRecording, windowId: string): RebuiltDom {
-  return new DomReplay(rec, windowId);
+export function openReplay(rec: LoadedRecording, windowId: string, assets?: PinnedAssetMap): RebuiltDom {
+  return new DomReplay(rec, windowId, true, assets);
 }

@@ -10,6 +10,7 @@ export {
   type LocatedEvent,
 } from "./load.js";
 export { rebuildDom, findClick, type RebuildOptions, type RebuiltDom } from "./dom.js";
+export { pinnedAssets, withPinnedAssets, type PinnedAssetMap } from "./assets.js";
 export { stableSelector, isVolatileClass, isVolatileId } from "./selectors.js";
 export { domDigest, type DigestEntry } from "./digest.js";
 export {

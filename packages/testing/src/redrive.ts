@@ -1,6 +1,7 @@
 import type { Page, Route } from "playwright-core";
 import { domDigest, type DigestEntry } from "./digest.js";
 import { openReplay, type RebuiltDom } from "./dom.js";
+import type { PinnedAssetMap } from "./assets.js";
 import { TestingError } from "./errors.js";
 import type { LoadedRecording, Marker } from "./load.js";
 import { RecordedRoutes, type RouteOptions } from "./match.js";
@@ -34,6 +35,8 @@ export interface RedriveOptions extends NormalizeOptions, Omit<RouteOptions, "ba
   maskedInputText?: string;
   /** Serve recorded responses for recorded fetch/XHR routes (default true); other requests reach the app. */
   serveRecordedNetwork?: boolean;
+  /** Pinned copies of the recording's assets for the recorded side of each comparison (see rebuildDom). */
+  assets?: PinnedAssetMap;
 }
 
 /**
@@ -258,7 +261,7 @@ export async function redrive(rec: LoadedRecording, opts: RedriveOptions): Promi
   };
   await page.route("**/*", routeHandler);
 
-  const replay = openReplay(rec, windowId);
+  const replay = openReplay(rec, windowId, opts.assets);
   const actions: RedriveAction[] = [];
   const checkpoints: Checkpoint[] = [];
   const wantCheckpoint = (i: number, kind: Marker["kind"]) =>
