@@ -70,6 +70,13 @@ export interface RecordingAsset {
   firstSeen: number;
 }
 
+export interface AssetSummary {
+  pinned: number;
+  missing: number;
+  pending: number;
+  pinnedBytes: number;
+}
+
 export interface StoredAsset {
   sha256: string;
   contentType: string;
@@ -195,6 +202,16 @@ export class AssetTable {
       if (a.status === "pinned" && a.sha256 && a.contentType && a.bytes !== null)
         out.push({ url: a.url, sha256: a.sha256, contentType: a.contentType, bytes: a.bytes });
     return out;
+  }
+
+  /** How many of the recording's asset URLs are in each state, and the pinned copies' bytes. */
+  summary(recordingId: string): AssetSummary {
+    const summary: AssetSummary = { pinned: 0, missing: 0, pending: 0, pinnedBytes: 0 };
+    for (const a of this.list(recordingId)) {
+      summary[a.status]++;
+      if (a.status === "pinned") summary.pinnedBytes += a.bytes ?? 0;
+    }
+    return summary;
   }
 
   pinnedBytes(recordingId: string): number {

@@ -31,4 +31,11 @@ export type {
   StoredAppLogLine,
 } from "./app-logs.js";
 export { AssetTable, ASSETS_MIGRATION, sha256Hex } from "./assets.js";
-export type { AssetMissingReason, AssetStatus, PinnedAsset, RecordingAsset, StoredAsset } from "./assets.js";
+export type {
+  AssetMissingReason,
+  AssetStatus,
+  AssetSummary,
+  PinnedAsset,
+  RecordingAsset,
+  StoredAsset,
+} from "./assets.js";

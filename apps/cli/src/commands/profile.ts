@@ -1,6 +1,9 @@
 import { defineCommand, usageError } from "../command.js";
 import { EXIT } from "../errors.js";
-import { DATA_OPTION, JSON_OPTION } from "../shared.js";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { CommandContext } from "../command.js";
+import { DATA_OPTION, JSON_OPTION, openDataStore } from "../shared.js";
 import { loadTarget } from "./timeline.js";
 
 export const profile = defineCommand({
@@ -35,13 +38,25 @@ export const profile = defineCommand({
         `--budget must be a size per time such as 2MB/min, 500KB/min or 50KB/s; got ${JSON.stringify(options.budget)}`,
       );
     const recording = await loadTarget(ctx, options.data, target);
-    const report = profileRecording(recording);
+    const report = {
+      ...profileRecording(recording),
+      pinnedAssets: existsSync(resolve(ctx.cwd, target))
+        ? null
+        : await pinnedAssetCounts(ctx, options.data, target),
+    };
     const over = budget !== null && report.bytesPerMinute > budget;
     if (options.json)
       ctx.stdout.write(
         `${JSON.stringify({ ...report, ...(budget !== null && { budget: { bytesPerMinute: budget, over } }) }, null, 2)}\n`,
       );
-    else ctx.stdout.write(renderProfile(report));
+    else {
+      ctx.stdout.write(renderProfile(report));
+      const a = report.pinnedAssets;
+      if (a && a.pinned + a.missing + a.pending > 0)
+        ctx.stdout.write(
+          `\nPinned assets: ${a.pinned} (${formatSize(a.pinnedBytes)}), ${a.missing} missing, ${a.pending} pending; not counted above (kept beside the events)\n`,
+        );
+    }
     if (over) {
       ctx.stderr.write(
         `replay-devkit: ${formatSize(report.bytesPerMinute)}/min, over the --budget of ${formatSize(budget)}/min [REPLAY_DEVKIT_OVER_BUDGET]\n`,
@@ -50,3 +65,14 @@ export const profile = defineCommand({
     }
   },
 });
+
+/** Copies of the recording's assets `dev` pinned: their count and bytes (kept apart from the events). */
+async function pinnedAssetCounts(ctx: CommandContext, data: string | undefined, id: string) {
+  const store = await openDataStore(ctx, data, "read");
+  if (!store) return null;
+  try {
+    return store.assets.summary(id);
+  } finally {
+    store.close();
+  }
+}

@@ -28,12 +28,6 @@ export function pinnedAsset(ctx: RouteContext): void {
  */
 export function recordingAssets(ctx: RouteContext): void {
   const id = recordingOr404(ctx).id;
-  const assets = ctx.options.store.assets.list(id);
-  const counts = { pinned: 0, missing: 0, pending: 0 };
-  let pinnedBytes = 0;
-  for (const a of assets) {
-    counts[a.status]++;
-    if (a.status === "pinned") pinnedBytes += a.bytes ?? 0;
-  }
-  sendJson(ctx.res, 200, { assets, counts, pinnedBytes });
+  const { pinnedBytes, ...counts } = ctx.options.store.assets.summary(id);
+  sendJson(ctx.res, 200, { assets: ctx.options.store.assets.list(id), counts, pinnedBytes });
 }
