@@ -1,0 +1,3 @@
+import { base, node, tests } from "@replay-devkit/eslint-config";
+
+export default [...base, ...node, ...tests];
