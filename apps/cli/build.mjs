@@ -32,7 +32,8 @@ await build({
   platform: "node",
   target: "node20",
   // Real dependencies: a native addon, and the browser SDK whose files are served as-is.
-  external: ["better-sqlite3", "posthog-js"],
+  // playwright-core drives chromium for `export --format mp4|gif`, loaded only there.
+  external: ["better-sqlite3", "posthog-js", "playwright-core"],
   chunkNames: "chunks/[name]-[hash]",
   sourcemap: true,
   legalComments: "linked",
@@ -45,4 +46,8 @@ await build({
 
 rmSync(join(root, "inspector"), { recursive: true, force: true });
 cpSync(inspectorOut, join(root, "inspector"), { recursive: true });
+// The video render page's browser files (rrweb, mp4-muxer, gifenc), built by @replay-devkit/video.
+const videoLib = join(root, "..", "..", "packages", "video", "dist", "lib");
+rmSync(join(root, "video-lib"), { recursive: true, force: true });
+cpSync(videoLib, join(root, "video-lib"), { recursive: true });
 console.log("replay-devkit build: dist/cli.js, dist/export-worker.js and inspector/ ready");

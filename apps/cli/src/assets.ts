@@ -49,6 +49,12 @@ export function inspectorDir(): string | null {
   return existsSync(join(dir, "index.html")) ? dir : null;
 }
 
+/** The video renderer's browser files copied in by build.mjs; null when running from the sources. */
+export function videoLibDir(): string | null {
+  const dir = join(PACKAGE_ROOT, "video-lib");
+  return existsSync(dir) ? dir : null;
+}
+
 /** posthog-js's `dist`, served under /static/ so a script-tag snippet needs no CDN. Null when not installed. */
 export function posthogJsDir(): string | null {
   try {

@@ -1,5 +1,6 @@
 export {
   renderVideo,
+  videoWindow,
   type VideoAsset,
   type VideoFormat,
   type VideoOptions,

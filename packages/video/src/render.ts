@@ -60,10 +60,8 @@ export interface VideoResult {
 
 const MAX_FRAMES = 36_000;
 
-function pickWindow(
-  rec: Recording,
-  windowId: string | undefined,
-): { windowId: string; events: RrwebEvent[] } {
+/** The window a video shows: `windowId`, or the one with the most events. */
+export function videoWindow(rec: Recording, windowId?: string): { windowId: string; events: RrwebEvent[] } {
   if (windowId !== undefined) {
     const found = rec.windows.find((w) => w.windowId === windowId);
     if (!found)
@@ -123,7 +121,7 @@ async function launch(chromiumPath: string | undefined): Promise<Browser> {
  * Frames step through recorded time deterministically; idle stretches are cut.
  */
 export async function renderVideo(rec: Recording, opts: VideoOptions): Promise<VideoResult> {
-  const { events } = pickWindow(rec, opts.windowId);
+  const { events } = videoWindow(rec, opts.windowId);
   if (!events.some((e) => e.type === 2))
     throw new VideoError(
       "NOTHING_TO_RENDER",
