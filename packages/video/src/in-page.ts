@@ -15,6 +15,8 @@ interface EncoderState {
   fps: number;
   canvas: OffscreenCanvas;
   frames: number;
+  /** The last screenshot: frames where only the pointer moved reuse it. */
+  last?: ImageBitmap;
   encoder?: VideoEncoder;
   muxer?: {
     addVideoChunk(chunk: EncodedVideoChunk, meta?: EncodedVideoChunkMetadata): void;
@@ -57,35 +59,19 @@ export async function setupReplayer(arg: { url: string }): Promise<number> {
   return events.length;
 }
 
-/** Shows the replay at `offset` ms with the pointer and click rings drawn, once it has painted. */
-export async function showFrame(arg: {
-  offset: number;
-  pointer: { x: number; y: number } | null;
-  clicks: { x: number; y: number; age: number }[];
-}): Promise<void> {
+/** Shows the replay at `offset` ms, once its images and fonts have loaded (bounded) and it has painted. */
+export async function showFrame(arg: { offset: number }): Promise<void> {
   const w = window as unknown as RenderWindow;
   const replayer = w.__replayer as RrwebReplayer;
   replayer.pause(arg.offset);
-  const overlay = document.getElementById("overlay") as HTMLElement;
-  let html = "";
-  for (const c of arg.clicks) {
-    const r = 8 + c.age * 22;
-    html += `<div class="rd-click" style="left:${c.x - r}px;top:${c.y - r}px;width:${2 * r}px;height:${2 * r}px;opacity:${(1 - c.age).toFixed(2)}"></div>`;
-  }
-  if (arg.pointer)
-    html += `<svg class="rd-cursor" style="left:${arg.pointer.x}px;top:${arg.pointer.y}px" viewBox="0 0 18 26"><path d="M1 1 L1 21 L6 16 L10 25 L13 24 L9 15 L16 15 Z" fill="#111" stroke="#fff" stroke-width="1.5"/></svg>`;
-  overlay.innerHTML = html;
-  // Pinned images and fonts come from the local server: wait for them (bounded), then two paints.
   const doc = replayer.iframe.contentDocument;
   if (doc) {
     const pending = [...doc.images].filter((img) => !img.complete);
     if (pending.length > 0)
       await Promise.race([
         Promise.all(
-          pending.map((img) =>
-            new Promise((resolve) => img.addEventListener("loadend", resolve, { once: true })).catch(
-              () => undefined,
-            ),
+          pending.map(
+            (img) => new Promise((resolve) => img.addEventListener("loadend", resolve, { once: true })),
           ),
         ),
         new Promise((resolve) => setTimeout(resolve, 1000)),
@@ -145,20 +131,51 @@ export async function startEncoder(arg: {
   throw new Error("This Chromium's WebCodecs can encode neither H.264 nor VP9");
 }
 
-/** Decodes one screenshot (base64 JPEG), scales it to the output size and encodes it as the next frame. */
-export async function encodeFrame(arg: { jpeg: string }): Promise<void> {
+/**
+ * Encodes the next frame: the new screenshot (base64 JPEG) or, when the page did not change, the
+ * last one, scaled to the output size, with the pointer arrow and click rings drawn on top.
+ */
+export async function encodeFrame(arg: {
+  jpeg: string | null;
+  scale: number;
+  pointer: { x: number; y: number } | null;
+  clicks: { x: number; y: number; age: number }[];
+}): Promise<void> {
   const w = window as unknown as RenderWindow;
   const state = w.__enc as EncoderState;
   if (state.error) throw new Error(state.error);
-  const blob = await (await fetch(`data:image/jpeg;base64,${arg.jpeg}`)).blob();
-  const bitmap = await createImageBitmap(blob);
+  if (arg.jpeg !== null) {
+    const blob = await (await fetch(`data:image/jpeg;base64,${arg.jpeg}`)).blob();
+    state.last?.close();
+    state.last = await createImageBitmap(blob);
+  }
   const ctx = state.canvas.getContext("2d", {
     willReadFrequently: state.format === "gif",
   }) as OffscreenCanvasRenderingContext2D;
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, state.width, state.height);
-  ctx.drawImage(bitmap, 0, 0, state.width, state.height);
-  bitmap.close();
+  if (state.last) ctx.drawImage(state.last, 0, 0, state.width, state.height);
+  ctx.setTransform(arg.scale, 0, 0, arg.scale, 0, 0);
+  for (const c of arg.clicks) {
+    ctx.globalAlpha = 1 - c.age;
+    ctx.strokeStyle = "rgb(230, 60, 60)";
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    ctx.arc(c.x, c.y, 8 + c.age * 22, 0, 2 * Math.PI);
+    ctx.stroke();
+  }
+  ctx.globalAlpha = 1;
+  if (arg.pointer) {
+    const { x, y } = arg.pointer;
+    const arrow = new Path2D("M1 1 L1 21 L6 16 L10 25 L13 24 L9 15 L16 15 Z");
+    ctx.translate(x, y);
+    ctx.fillStyle = "#111";
+    ctx.strokeStyle = "#fff";
+    ctx.lineWidth = 1.5;
+    ctx.fill(arrow);
+    ctx.stroke(arrow);
+  }
   const i = state.frames++;
   if (state.gif) {
     const G = w.__rd.G as unknown as {

@@ -28,9 +28,6 @@ const PAGE = `<!doctype html><html><head><meta charset="utf-8"><title>replay-dev
 html, body { margin: 0; background: #fff; overflow: hidden; }
 #stage { position: absolute; left: 0; top: 0; }
 .replayer-mouse, .replayer-mouse-tail { display: none !important; }
-#overlay { position: absolute; left: 0; top: 0; width: 100%; height: 100%; pointer-events: none; z-index: 10; }
-.rd-cursor { position: absolute; width: 18px; height: 26px; }
-.rd-click { position: absolute; box-sizing: border-box; border: 3px solid rgba(230, 60, 60, 0.9); border-radius: 50%; }
 </style>
 <script src="/lib/rrweb.umd.cjs"></script>
 <script type="module">
@@ -38,7 +35,7 @@ import * as M from "/lib/mp4-muxer.mjs";
 import * as G from "/lib/gifenc.esm.js";
 window.__rd = { M, G };
 </script>
-</head><body><div id="stage"></div><div id="overlay"></div></body></html>`;
+</head><body><div id="stage"></div></body></html>`;
 
 const TYPES: Record<string, string> = {
   ".cjs": "text/javascript",

@@ -134,6 +134,33 @@ export class Pointers {
   }
 }
 
+/** Events that change what the page looks like (everything but pointer moves and clicks). */
+export class PageChanges {
+  private readonly times: number[] = [];
+
+  constructor(events: readonly RrwebEvent[]) {
+    for (const e of events) {
+      const source = (e.data as { source?: unknown } | undefined)?.source;
+      if (e.type === 3 && (source === 1 || source === 2 || source === 6)) continue;
+      if (e.type === 2 || e.type === 3) this.times.push(e.timestamp);
+    }
+    this.times.sort((a, b) => a - b);
+  }
+
+  /** Whether any change happened in (from, to]. */
+  between(from: number, to: number): boolean {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.times[mid] as number) <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    const next = this.times[lo];
+    return next !== undefined && next <= to;
+  }
+}
+
 /** The recorded viewport at `t`: the last Meta or resize event at or before it, else the first one after. */
 export function viewportAt(events: readonly RrwebEvent[], t: number): { width: number; height: number } {
   let size: { width: number; height: number } | null = null;

@@ -4,7 +4,7 @@ import type { Browser, BrowserType, Page } from "playwright-core";
 import { VideoError } from "./errors.js";
 import { encodeFrame, finishEncoder, setupReplayer, showFrame, startEncoder } from "./in-page.js";
 import { findLibDir, startRenderServer } from "./page.js";
-import { Pointers, planFrames, viewportAt } from "./plan.js";
+import { PageChanges, Pointers, planFrames, viewportAt } from "./plan.js";
 
 export type VideoFormat = "mp4" | "gif";
 
@@ -200,17 +200,27 @@ export async function renderVideo(rec: Recording, opts: VideoOptions): Promise<V
     const codec = await page.evaluate(startEncoder, { format: opts.format, width, height, fps });
     const cdp = await context.newCDPSession(page);
     const total = plan.times.length;
+    // The pointer and clicks are drawn by the encoder, so a new screenshot is needed only when the
+    // page itself changed (and once more after, for images and fonts that finish loading late).
+    const changes = new PageChanges(events);
+    let fresh = 0;
     for (let i = 0; i < total; i++) {
       const t = plan.times[i] as number;
+      if (i === 0 || changes.between(plan.times[i - 1] as number, t)) fresh = 2;
+      let jpeg: string | null = null;
+      if (fresh > 0) {
+        fresh--;
+        await page.evaluate(showFrame, { offset: t - first });
+        const shot = (await cdp.send("Page.captureScreenshot", {
+          format: "jpeg",
+          quality: 88,
+          optimizeForSpeed: true,
+          clip: { x: 0, y: 0, width: viewport.width, height: viewport.height, scale: 1 },
+        })) as { data: string };
+        jpeg = shot.data;
+      }
       const { pointer, clicks } = pointers.at(t);
-      await page.evaluate(showFrame, { offset: t - first, pointer, clicks });
-      const shot = (await cdp.send("Page.captureScreenshot", {
-        format: "jpeg",
-        quality: 88,
-        optimizeForSpeed: true,
-        clip: { x: 0, y: 0, width: viewport.width, height: viewport.height, scale: 1 },
-      })) as { data: string };
-      await page.evaluate(encodeFrame, { jpeg: shot.data });
+      await page.evaluate(encodeFrame, { jpeg, scale, pointer, clicks });
       opts.onProgress?.(i + 1, total);
     }
     const base64 = await page.evaluate(finishEncoder);
