@@ -55,6 +55,7 @@ export const DEFAULT_ASSET_PINNING = Object.freeze({
 const MAX_CSS_DEPTH = 3;
 // A fetched URL is reused by every recording that references it within this window (page reloads).
 const FETCH_REUSE_MS = 60_000;
+const MAX_REUSED_FETCHES = 256;
 // Recordings whose seen URLs are remembered in memory; older ones fall back to the store's rows.
 const MAX_TRACKED_RECORDINGS = 200;
 
@@ -328,6 +329,8 @@ export class AssetPinner {
     const cached = this.fetches.get(url);
     if (cached && now - cached.at < FETCH_REUSE_MS) return cached.result;
     for (const [key, entry] of this.fetches) if (now - entry.at >= FETCH_REUSE_MS) this.fetches.delete(key);
+    // Bounded memory: the oldest results go first (their bytes are in the store by then anyway).
+    while (this.fetches.size >= MAX_REUSED_FETCHES) this.fetches.delete(this.fetches.keys().next().value as string);
     const result = this.withSlot(() =>
       fetchAsset(url, {
         maxAssetBytes: this.options.maxAssetBytes,
