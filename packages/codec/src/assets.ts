@@ -18,7 +18,8 @@ export interface AssetRef {
   kind: AssetKind;
 }
 
-interface SerializedNode {
+/** The fields of an rrweb serialized node that asset discovery and rewriting read. */
+export interface SerializedNode {
   type: number;
   tagName?: string;
   attributes?: Record<string, unknown>;

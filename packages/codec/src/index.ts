@@ -105,4 +105,5 @@ export {
   type AssetRef,
   type AssetResolver,
   type RecordedAsset,
+  type SerializedNode,
 } from "./assets.js";

@@ -97,4 +97,3 @@ export function httpUrl(raw: string, base?: string): string | null {
     return null;
   }
 }
-

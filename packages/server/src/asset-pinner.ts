@@ -101,9 +101,6 @@ export class AssetPinner {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private closed = false;
-  private idle: Promise<void> = Promise.resolve();
-  private inFlight = 0;
-  private idleResolve: (() => void) | null = null;
 
   constructor(
     private readonly store: Store,
@@ -124,11 +121,6 @@ export class AssetPinner {
         this.log(`replay-devkit: asset pinning failed: ${String(error)}`);
       }
     });
-  }
-
-  /** Resolves when nothing is being fetched or waiting (tests, shutdown). */
-  settled(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : this.idle;
   }
 
   close(): void {
@@ -213,11 +205,6 @@ export class AssetPinner {
       return null;
     });
     rec.urls.set(url, job);
-    this.inFlight++;
-    if (this.inFlight === 1) this.idle = new Promise((resolve) => (this.idleResolve = resolve));
-    void job.finally(() => {
-      if (--this.inFlight === 0) this.idleResolve?.();
-    });
     return job;
   }
 
@@ -330,7 +317,8 @@ export class AssetPinner {
     if (cached && now - cached.at < FETCH_REUSE_MS) return cached.result;
     for (const [key, entry] of this.fetches) if (now - entry.at >= FETCH_REUSE_MS) this.fetches.delete(key);
     // Bounded memory: the oldest results go first (their bytes are in the store by then anyway).
-    while (this.fetches.size >= MAX_REUSED_FETCHES) this.fetches.delete(this.fetches.keys().next().value as string);
+    while (this.fetches.size >= MAX_REUSED_FETCHES)
+      this.fetches.delete(this.fetches.keys().next().value as string);
     const result = this.withSlot(() =>
       fetchAsset(url, {
         maxAssetBytes: this.options.maxAssetBytes,

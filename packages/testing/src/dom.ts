@@ -1,6 +1,6 @@
 import { JSDOM, VirtualConsole } from "jsdom";
 import { Replayer } from "rrweb";
-import { EventType, type RrwebEvent } from "@replay-devkit/codec";
+import { EventType, type RrwebEvent, type SerializedNode } from "@replay-devkit/codec";
 import { TestingError } from "./errors.js";
 import type { LoadedRecording, Marker } from "./load.js";
 import { stableSelector } from "./selectors.js";
@@ -29,15 +29,6 @@ export interface RebuildOptions {
    * from {@link pinnedAssets}: the rebuilt DOM then points at them.
    */
   assets?: PinnedAssetMap;
-}
-
-interface SerializedNode {
-  type: number;
-  tagName?: string;
-  attributes?: Record<string, unknown>;
-  childNodes?: SerializedNode[];
-  isStyle?: boolean;
-  textContent?: string;
 }
 
 function stripNode(node: SerializedNode, inStyle: boolean): SerializedNode {

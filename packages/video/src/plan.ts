@@ -75,6 +75,18 @@ export function planFrames(events: readonly RrwebEvent[], opts: PlanOptions): Fr
   return { times, skippedMs, startMs, endMs };
 }
 
+/** Index of the first item of `sorted` whose time is greater than `t`. */
+function indexAfter<T>(sorted: readonly T[], t: number, time: (item: T) => number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (time(sorted[mid] as T) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export interface Pointer {
   x: number;
   y: number;
@@ -119,14 +131,7 @@ export class Pointers {
 
   /** Where the pointer is at `t` (the last known position), and the clicks still ringing. */
   at(t: number): { pointer: Pointer | null; clicks: Click[] } {
-    let lo = 0;
-    let hi = this.moves.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.moves[mid] as Sample).t <= t) lo = mid + 1;
-      else hi = mid;
-    }
-    const last = this.moves[lo - 1];
+    const last = this.moves[indexAfter(this.moves, t, (m) => m.t) - 1];
     const clicks = this.clicks
       .filter((c) => c.t <= t && t - c.t < CLICK_RING_MS)
       .map((c) => ({ x: c.x, y: c.y, age: (t - c.t) / CLICK_RING_MS }));
@@ -149,14 +154,7 @@ export class PageChanges {
 
   /** Whether any change happened in (from, to]. */
   between(from: number, to: number): boolean {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((this.times[mid] as number) <= from) lo = mid + 1;
-      else hi = mid;
-    }
-    const next = this.times[lo];
+    const next = this.times[indexAfter(this.times, from, (x) => x)];
     return next !== undefined && next <= to;
   }
 }
