@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir, type TempDir } from "@replay-devkit/test-utils";
-import { assertBuilt, runCli } from "./helpers.js";
+import { assertBuilt, freePort, runCli, startDev } from "./helpers.js";
 
 assertBuilt();
 
@@ -102,6 +102,24 @@ describe("replay-devkit export --format mp4|gif", () => {
     expect(again.bytes.equals(scrubbed.bytes)).toBe(true);
     expect(raw.bytes.equals(scrubbed.bytes)).toBe(false);
     expect(raw.stderr).toContain("rendered without scrubbing");
+  });
+
+  it("renders from the inspector's Export menu route while dev runs", async () => {
+    const dev = await startDev(["--port", String(await freePort())], { env });
+    try {
+      const res = await fetch(`${dev.url}/api/recordings/${id}/video?format=gif&to=1000`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/gif");
+      expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${id}.gif"`);
+      expect(Number(res.headers.get("x-replay-devkit-redactions"))).toBeGreaterThan(0);
+      expect(
+        Buffer.from(await res.arrayBuffer())
+          .subarray(0, 6)
+          .toString("latin1"),
+      ).toBe("GIF89a");
+    } finally {
+      await dev.stop();
+    }
   });
 
   it("refuses a clip that starts after the end, with a usage error", async () => {

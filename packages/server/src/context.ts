@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Recording } from "@replay-devkit/codec";
 import type { Store } from "@replay-devkit/store";
 import type { ResolvedRemoteConfig } from "./remote-config.js";
 import type { ServerLimits } from "./http.js";
@@ -23,7 +24,29 @@ export interface ServerState {
   readonly doctor: Doctor;
   /** Fetches the assets new recordings reference (`assets` option); null when pinning is off. */
   readonly assets: AssetPinner | null;
+  /** A video is rendering (one at a time). */
+  videoBusy: boolean;
 }
+
+/** A pinned copy with its bytes, as the video renderer takes it. */
+export interface VideoAssetInput {
+  url: string;
+  sha256: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
+/**
+ * Renders a video (`GET /api/recordings/:id/video`); injected by the host so the server itself has
+ * no browser dependency. `dev` passes @replay-devkit/video's renderVideo.
+ */
+export type VideoRenderer = (input: {
+  recording: Recording;
+  format: "mp4" | "gif";
+  assets: VideoAssetInput[];
+  fromMs?: number;
+  toMs?: number;
+}) => Promise<{ data: Uint8Array; contentType: string }>;
 
 export interface ResolvedOptions {
   store: Store;
@@ -36,6 +59,7 @@ export interface ResolvedOptions {
   keepaliveMs: number;
   access: AccessPolicy;
   log: (line: string) => void;
+  video: VideoRenderer | null;
 }
 
 export interface RouteContext {

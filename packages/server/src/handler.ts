@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Store } from "@replay-devkit/store";
-import type { ResolvedOptions, Route, RouteContext, ServerState } from "./context.js";
+import type { ResolvedOptions, Route, RouteContext, ServerState, VideoRenderer } from "./context.js";
 import {
   allowBoundHost,
   crossSiteSubresource,
@@ -81,6 +81,8 @@ export interface HandlerOptions {
    * replays keep them after the app's server stops. Off by default; `dev` turns it on.
    */
   assets?: AssetPinningOptions | false;
+  /** Renders `GET /api/recordings/:id/video` (mp4/gif); without it that route answers 404. */
+  video?: VideoRenderer;
 }
 
 export interface ExportWorkerOptions {
@@ -205,6 +207,7 @@ function resolveOptions(options: HandlerOptions): ResolvedOptions {
       },
     ),
     log: options.log ?? ((line) => process.stderr.write(`${line}\n`)),
+    video: typeof options.video === "function" ? options.video : null,
   };
 }
 
@@ -226,6 +229,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
     exports: pool,
     doctor,
     assets: createPinner(resolved, options.assets),
+    videoBusy: false,
   };
   let inFlight = 0;
   // Diagnostics are a side channel: a bug there must never cost an upload its answer.

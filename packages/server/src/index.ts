@@ -11,7 +11,7 @@ export { DEFAULT_SERVER_LIMITS } from "./http.js";
 export type { ServerLimits } from "./http.js";
 export type { RecordingConfig, UrlTrigger } from "./remote-config.js";
 export { ROUTES } from "./routes/index.js";
-export type { Route, RouteContext, RouteHandler } from "./context.js";
+export type { Route, RouteContext, RouteHandler, VideoAssetInput, VideoRenderer } from "./context.js";
 export { DEFAULT_ALLOWED_ORIGINS } from "./access.js";
 export { BOT_UA_MARKERS, botMarker, browserName } from "./user-agent.js";
 export type {

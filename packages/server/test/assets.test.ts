@@ -254,6 +254,23 @@ describe("asset pinning caps", () => {
     }
   });
 
+  it("answers the video route with 404 when the host gave no renderer", async () => {
+    const server = await startServer();
+    try {
+      await fetch(`${server.url}/api/rrweb/vid`, {
+        method: "POST",
+        body: JSON.stringify(recordingOf("http://a.localhost:1")),
+      });
+      const res = await fetch(`${server.url}/api/recordings/vid/video?format=mp4`);
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /renders no video/,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
   it("is off unless asked for", async () => {
     const server = await startServer();
     try {

@@ -1,13 +1,13 @@
 import { mkdirSync } from "node:fs";
 import { appEnv, LogBatcher, plainText, startApp, type AppExit, type RunningApp } from "../app-process.js";
-import { cliVersion, inspectorDir, posthogJsDir, posthogJsVersion } from "../assets.js";
+import { cliVersion, inspectorDir, posthogJsDir, posthogJsVersion, videoLibDir } from "../assets.js";
 import { defineCommand, parseIntegerOption, usageError, type CommandContext } from "../command.js";
 import { databasePath, resolveDataDir } from "../env.js";
 import { CliError, toCliError, type ExitCode } from "../errors.js";
 import { probeHealth } from "../probe.js";
 import { DATA_OPTION } from "../shared.js";
 import { setupText } from "../snippet.js";
-import type { Diagnostic, Listening } from "@replay-devkit/server";
+import type { Diagnostic, Listening, VideoRenderer } from "@replay-devkit/server";
 import type { Store } from "@replay-devkit/store";
 
 // The SDK version is already in every line's label; its own finding would only repeat it.
@@ -240,6 +240,7 @@ export const dev = defineCommand({
         log,
         onDiagnostic: diagnosticPrinter(ctx.stderr),
         assets: options["no-pin"] ? false : { allowOrigins: pinOrigins(options["pin-origins"]) },
+        video: renderVideoLazily,
       });
       // listen() itself warns when the host is not loopback.
       listening = await listen(handler, {
@@ -401,3 +402,10 @@ function pinOrigins(value: string | undefined): readonly string[] | "*" {
     return url.origin;
   });
 }
+
+/** The inspector's video export: @replay-devkit/video (and playwright-core) load on the first use. */
+const renderVideoLazily: VideoRenderer = async (input) => {
+  const { renderVideo } = await import("@replay-devkit/video");
+  const result = await renderVideo(input.recording, { ...input, libDir: videoLibDir() ?? undefined });
+  return { data: result.data, contentType: result.contentType };
+};

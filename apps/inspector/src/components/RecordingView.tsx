@@ -178,7 +178,10 @@ export function RecordingView() {
             const format = e.target.value;
             if (!format) return;
             const a = document.createElement("a");
-            a.href = api.exportUrl(id, format as (typeof EXPORT_FORMATS)[number]);
+            a.href =
+              format === "mp4" || format === "gif"
+                ? api.videoUrl(id, format)
+                : api.exportUrl(id, format as (typeof EXPORT_FORMATS)[number]);
             a.download = "";
             document.body.appendChild(a);
             a.click();
@@ -197,6 +200,8 @@ export function RecordingView() {
                     : "HAR"}
             </option>
           ))}
+          <option value="mp4">Video (MP4)</option>
+          <option value="gif">Animated GIF</option>
         </select>
         <CopyButton text={shareLink} label="Copy link" testId="share" />
         <CopyButton text={embedLink} label="Embed link" testId="share-embed" />

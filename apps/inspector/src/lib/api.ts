@@ -625,6 +625,11 @@ export const api = {
     return parseFindings(await getJson(apiUrl(`/api/recordings/${enc(id)}/findings`), signal));
   },
 
+  /** `GET /api/recordings/:id/video`: the replay rendered by `dev` as MP4 or GIF. */
+  videoUrl(id: string, format: "mp4" | "gif"): string {
+    return apiUrl(`/api/recordings/${enc(id)}/video`, { format });
+  },
+
   exportUrl(id: string, format: ExportFormat): string {
     return apiUrl(`/api/recordings/${enc(id)}/export`, { format });
   },

@@ -19,6 +19,7 @@ import { remoteConfigJson } from "./remote-config-json.js";
 import { rrwebIngest } from "./rrweb.js";
 import { stream } from "./stream.js";
 import { pinnedAsset, recordingAssets } from "./assets.js";
+import { recordingVideo } from "./video.js";
 
 export { inspectorStatic } from "./inspector-static.js";
 
@@ -78,6 +79,7 @@ export const ROUTES: readonly Route[] = [
   },
   { name: "logs", method: "GET", path: "/api/recordings/:id/logs", handler: recordingLogs },
   { name: "export", method: "GET", path: "/api/recordings/:id/export", handler: exportRecording },
+  { name: "video", method: "GET", path: "/api/recordings/:id/video", handler: recordingVideo },
   { name: "findings", method: "GET", path: "/api/recordings/:id/findings", handler: findings },
   { name: "doctor", method: "GET", path: "/api/doctor", handler: doctor },
   { name: "asset", method: "GET", path: "/api/assets/:sha256", handler: pinnedAsset },
