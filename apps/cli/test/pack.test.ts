@@ -46,9 +46,16 @@ describe.skipIf(skip)("the packed tarball", () => {
 
   afterAll(() => dir?.cleanup());
 
-  it("ships only the bundle, the inspector and the bin (no workspace names at run time)", async () => {
+  it("ships only the bundle, the inspector, the video page's files and the bin (no workspace names at run time)", async () => {
     const pkgDir = join(project, "node_modules", "replay-devkit");
-    expect(readdirSync(pkgDir).sort()).toEqual(["README.md", "bin", "dist", "inspector", "package.json"]);
+    expect(readdirSync(pkgDir).sort()).toEqual([
+      "README.md",
+      "bin",
+      "dist",
+      "inspector",
+      "package.json",
+      "video-lib",
+    ]);
     expect(existsSync(join(project, "node_modules", "@replay-devkit"))).toBe(false);
   });
 
