@@ -65,6 +65,15 @@ export {
   LEGACY_EVENTS,
   type ReadOptions,
 } from "./formats/read.js";
+export {
+  RecordingStreamReader,
+  streamFormatOf,
+  STREAM_HEAD_CHARS,
+  type StreamFormat,
+  type StreamedRecording,
+  type StreamEventSink,
+} from "./formats/stream.js";
+export { JsonStreamSplitter, type JsonPath, type JsonSelect } from "./json-stream.js";
 export { snappyUncompressCapped, decodeLengthPrefixedSnappy, isLengthPrefixedSnappy } from "./snappy.js";
 export { writePosthogExport, writeRrwebJson, writeBlobV2, POSTHOG_EXPORT_VERSION } from "./formats/write.js";
 export {

@@ -84,7 +84,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-function refuseRest(req: IncomingMessage): void {
+export function refuseRest(req: IncomingMessage): void {
   let extra = 0;
   req.on("data", (chunk: Buffer) => {
     extra += chunk.length;

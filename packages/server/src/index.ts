@@ -22,3 +22,5 @@ export type {
   DoctorOptions,
   DoctorReport,
 } from "./doctor.js";
+export { importStream, DEFAULT_MAX_WHOLE_FILE_BYTES } from "./import-stream.js";
+export type { ImportProgress, StreamImportOptions, StreamImportResult } from "./import-stream.js";

@@ -30,3 +30,4 @@ export type {
   AppLogStream,
   StoredAppLogLine,
 } from "./app-logs.js";
+export type { CommitOptions, StagedImport, StagedImportResult } from "./staged-import.js";

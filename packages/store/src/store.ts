@@ -14,6 +14,7 @@ import { decodeChunk, encodeChunk, sortEvents, type ChunkEncoding } from "./chun
 import { fromSqliteError, StoreError } from "./errors.js";
 import { ChunkVanished, mergeChunks, type ChunkRef, type StreamStart, type WindowEvent } from "./merge.js";
 import { MIGRATIONS, migrate, type Migration } from "./schema.js";
+import { SqliteStagedImport, type StagedImport } from "./staged-import.js";
 import {
   AppLogTable,
   type AppendAppLogsResult,
@@ -206,6 +207,11 @@ export interface Store {
   ): IngestResult;
   /** Stores a whole recording read from a file. Importing the same file again changes nothing. */
   importRecording(rec: Recording, opts: ImportOptions): ImportResult;
+  /**
+   * Starts importing one recording in bounded transactions, invisible until its commit (see
+   * staged-import.ts). One import per recording id at a time (BUSY otherwise).
+   */
+  beginImport(id: string): StagedImport;
   listRecordings(filter?: RecordingFilter): { recordings: RecordingSummary[]; total: number };
   getRecording(id: string): RecordingSummary | null;
   windowIds(id: string): string[];
@@ -390,6 +396,8 @@ class SqliteStore implements Store {
   /** The change-log row this process wrote in the current transaction, if any. */
   private ownChangeSeq: number | null = null;
   private readonly appLogTable: AppLogTable;
+  /** Recording ids with a staged import under way in this process. */
+  private readonly importing = new Set<string>();
 
   constructor(db: Database.Database, path: string, opts: StoreOptions) {
     this.db = db;
@@ -442,6 +450,9 @@ class SqliteStore implements Store {
         "SELECT window_id, count(*) AS n, sum(length(data)) AS bytes, sum(encoding = 'gzip') AS gz FROM chunks WHERE recording_id = ? GROUP BY window_id",
       ),
       deleteChunk: db.prepare("DELETE FROM chunks WHERE seq = ?"),
+      lastChunkSeq: db.prepare("SELECT last_insert_rowid()").pluck(),
+      deletePending: db.prepare("DELETE FROM recordings WHERE id = ? AND source = 'pending'"),
+      deleteKey: db.prepare("DELETE FROM batch_keys WHERE recording_id = ? AND key = ?"),
       insertPosthog: db.prepare(
         `INSERT OR IGNORE INTO posthog_events (session_id, key, event, timestamp_ms, received_at, data)
          VALUES (?, ?, ?, ?, ?, ?)`,
@@ -772,6 +783,39 @@ class SqliteStore implements Store {
       this.finishSession(state, opts.source, rec.distinctId, rec.person);
       return result;
     });
+  }
+
+  beginImport(id: string): StagedImport {
+    checkId(id, "Recording session id");
+    this.assertOpen();
+    if (this.importing.has(id))
+      throw new StoreError(
+        "BUSY",
+        `Recording ${id} is being imported already; try again when that import ends`,
+      );
+    this.importing.add(id);
+    try {
+      return new SqliteStagedImport(id, {
+        write: (what, fn) => this.write(what, fn),
+        sessionState: (sid) => this.sessionState(sid),
+        storeBatch: (state, windowId, key, events) =>
+          this.storeBatch(state, windowId, key, events, "gzip") ? Number(this.stmt.lastChunkSeq.get()) : null,
+        batchKey: (windowId, events) => `h:${hashOf(windowId, JSON.stringify(events))}`,
+        storePosthogEvents: (events, state) =>
+          void this.storePosthogEvents(events, new Map([[id, state]]), id),
+        finishSession: (state, source, distinctId, person) =>
+          this.finishSession(state, source, distinctId, person),
+        deletePending: (sid) => void this.stmt.deletePending.run(sid),
+        deleteChunks: (sid, seqs, keys) => {
+          for (const seq of seqs) this.stmt.deleteChunk.run(seq);
+          for (const key of keys) this.stmt.deleteKey.run(sid, key);
+        },
+        release: (sid) => void this.importing.delete(sid),
+      });
+    } catch (error) {
+      this.importing.delete(id);
+      throw error;
+    }
   }
 
   deleteRecording(id: string): boolean {

@@ -10,6 +10,28 @@ import { readFixture } from "./fixture.js";
 import { isCaptureEventLike, sniffBytes } from "./sniff.js";
 
 export const POSTHOG_EXPORT_VERSIONS = ["2023-04-28", "2022-12-02"] as const;
+
+/** The error for a PostHog export whose `version` is gone (hand-edited, or cut out by a tool). */
+export function missingVersionMessage(): string {
+  return `This looks like a PostHog Export-to-JSON file but has no "version"; expected ${POSTHOG_EXPORT_VERSIONS.slice()
+    .reverse()
+    .join(
+      " or ",
+    )}. Add the version the file was exported with ("2023-04-28" for data.snapshots, "2022-12-02" for data.snapshotsByWindowId).`;
+}
+
+/** Throws UNKNOWN_VERSION unless `version` is a PostHog export version this codec reads. */
+export function checkExportVersion(
+  version: unknown,
+): asserts version is (typeof POSTHOG_EXPORT_VERSIONS)[number] {
+  if (!(POSTHOG_EXPORT_VERSIONS as readonly unknown[]).includes(version)) {
+    throw new CodecError(
+      "UNKNOWN_VERSION",
+      `Unsupported PostHog export version ${describe(version)}; supported: ${POSTHOG_EXPORT_VERSIONS.join(", ")}`,
+      { path: "version" },
+    );
+  }
+}
 /** `formatVersion` of a blob_v2 file that came as length-prefixed Snappy blocks. */
 export const BLOB_V2_SNAPPY = "length-prefixed-snappy";
 /** `formatVersion` of an old PostHog events list (`$snapshot` events and the rest). */
@@ -60,7 +82,13 @@ export async function readRecordingFile(bytes: Uint8Array, opts: ReadOptions = {
   }
 }
 
-function addBlobLine(builder: RecordingBuilder, value: unknown, path: string): void {
+/** Where a reader puts the events it finds: a RecordingBuilder, or a stream's sink. */
+export interface EventSink {
+  add(windowId: string, raw: unknown, path: string): void;
+}
+
+/** One blob_v2 line (or an older blob v1 / realtime line) into a sink. */
+export function addBlobLine(builder: EventSink, value: unknown, path: string): void {
   if (Array.isArray(value)) {
     if (value.length !== 2)
       throw new CodecError(
@@ -97,15 +125,9 @@ async function readPosthogExport(
 ): Promise<ReadResult> {
   if (!isRecord(doc)) throw new CodecError("UNKNOWN_FORMAT", "A PostHog export must be a JSON object");
   const version = doc.version;
-  if (version !== "2023-04-28" && version !== "2022-12-02") {
-    throw new CodecError(
-      "UNKNOWN_VERSION",
-      `Unsupported PostHog export version ${describe(version)}; supported: ${POSTHOG_EXPORT_VERSIONS.join(", ")}`,
-      {
-        path: "version",
-      },
-    );
-  }
+  if (!("version" in doc))
+    throw new CodecError("UNKNOWN_VERSION", missingVersionMessage(), { path: "version" });
+  checkExportVersion(version);
   const data = doc.data;
   if (!isRecord(data))
     throw new CodecError("INVALID_EVENT", `Expected the export's data object, got ${describe(data)}`, {

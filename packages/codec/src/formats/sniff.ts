@@ -34,7 +34,7 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
-function isBlobLine(value: unknown): boolean {
+export function isBlobLine(value: unknown): boolean {
   if (Array.isArray(value)) {
     return (
       value.length === 2 &&
@@ -59,6 +59,9 @@ export function classifyDocument(doc: unknown): Exclude<RecordingFormat, "bundle
   if (!isRecord(doc)) return null;
   if (doc.format === FIXTURE_FORMAT) return "fixture";
   if ("version" in doc && "data" in doc) return "posthog-export";
+  // An export without its version still says what it is by its data's shape.
+  if (isRecord(doc.data) && ("snapshots" in doc.data || "snapshotsByWindowId" in doc.data))
+    return "posthog-export";
   if ("result" in doc || "snapshot_data_by_window_id" in doc || Array.isArray(doc.snapshots))
     return "rrweb-json";
   // An old events API page ({"next", "results": [event, …]}); the recordings list has the same key.
