@@ -69,6 +69,7 @@ export {
   RecordingStreamReader,
   streamFormatOf,
   STREAM_HEAD_CHARS,
+  MAX_STREAM_EVENT_CHARS,
   type StreamFormat,
   type StreamedRecording,
   type StreamEventSink,

@@ -176,6 +176,12 @@ export class JsonStreamSplitter {
     this.escaped = false;
     this.valueParts = action === "skip" ? null : [];
     this.valueChars = 0;
+    if (c === QUOTE) {
+      // A string value: scanning starts inside it, and the quote is kept with the rest.
+      this.inString = true;
+      this.keep(text, i, i + 1);
+      return this.scanValue(text, i + 1);
+    }
     return this.scanValue(text, i);
   }
 
@@ -209,11 +215,6 @@ export class JsonStreamSplitter {
       }
       const c = text.charCodeAt(i);
       if (this.valueIsScalar) {
-        if (c === QUOTE && i === start && this.valueChars === 0) {
-          this.inString = true;
-          i++;
-          continue;
-        }
         if (
           c === COMMA ||
           c === CLOSE_ARRAY ||
@@ -252,14 +253,15 @@ export class JsonStreamSplitter {
   }
 
   private keep(text: string, start: number, end: number): void {
+    if (!this.valueParts) return;
     this.valueChars += end - start;
     if (this.valueChars > this.maxValueChars) {
       throw new CodecError(
         "TOO_LARGE",
-        `A single value in the file is larger than the limit of ${this.maxValueChars} characters`,
+        `A single event in the file is larger than the limit of ${this.maxValueChars} characters (a bomb, or a recording cut wrong?)`,
       );
     }
-    if (this.valueParts && end > start) this.valueParts.push(text.slice(start, end));
+    if (end > start) this.valueParts.push(text.slice(start, end));
   }
 
   private finishValue(rest: string): void {

@@ -4,3 +4,4 @@ export * from "./chromium.js";
 export * from "./errors.js";
 export * from "./paths.js";
 export * from "./temp.js";
+export * from "./large-export.js";

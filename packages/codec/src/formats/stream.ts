@@ -15,6 +15,13 @@ export type StreamFormat = "posthog-export" | "rrweb-json" | "blob-v2";
 /** How much decoded text `streamFormatOf` wants to see before it decides (less if the file is shorter). */
 export const STREAM_HEAD_CHARS = 256 * 1024;
 
+/**
+ * The largest single event (or JSONL line) a stream accepts, in characters: a whole FullSnapshot of
+ * a heavy page fits, and a bomb hidden in one string is refused after this much, not after the
+ * file's whole cap.
+ */
+export const MAX_STREAM_EVENT_CHARS = 32 * 1024 * 1024;
+
 /** What a streamed file said about its recording besides the events. */
 export interface StreamedRecording {
   format: StreamFormat;
@@ -93,6 +100,7 @@ export function streamFormatOf(head: string, complete: boolean): StreamFormat | 
  */
 export class RecordingStreamReader {
   private readonly limits: Limits;
+  private readonly maxEventChars: number;
   private readonly splitter: JsonStreamSplitter | null;
   private readonly chunks: ChunkAssembler;
   private readonly sink: EventSink;
@@ -111,9 +119,13 @@ export class RecordingStreamReader {
   constructor(
     readonly format: StreamFormat,
     private readonly onEvent: StreamEventSink,
-    opts: { limits?: Partial<Limits> } = {},
+    opts: { limits?: Partial<Limits>; maxEventChars?: number } = {},
   ) {
     this.limits = resolveLimits(opts.limits);
+    this.maxEventChars = Math.min(
+      opts.maxEventChars ?? MAX_STREAM_EVENT_CHARS,
+      this.limits.maxDecompressedBytes,
+    );
     this.chunks = new ChunkAssembler(this.limits);
     this.sink = {
       add: (windowId, raw, path) => {
@@ -125,7 +137,7 @@ export class RecordingStreamReader {
         this.onEvent(windowId === "" ? null : windowId, unpackEvent(raw, { limits: this.limits, path }));
       },
     };
-    const max = this.limits.maxDecompressedBytes;
+    const max = this.maxEventChars;
     if (format === "posthog-export")
       this.splitter = new JsonStreamSplitter(exportSelect, (p, v) => this.exportValue(p, v), max);
     else if (format === "rrweb-json")
@@ -187,8 +199,11 @@ export class RecordingStreamReader {
     }
     if (start < text.length) {
       this.pendingLine += text.slice(start);
-      if (this.pendingLine.length > this.limits.maxDecompressedBytes)
-        throw new CodecError("TOO_LARGE", `Line ${this.lineNumber + 1} is larger than the limit`);
+      if (this.pendingLine.length > this.maxEventChars)
+        throw new CodecError(
+          "TOO_LARGE",
+          `Line ${this.lineNumber + 1} is longer than the limit of ${this.maxEventChars} characters for one event`,
+        );
     }
   }
 
