@@ -79,16 +79,14 @@ export interface DecodeProgress {
 }
 
 /**
- * Reads a file with a size check before any byte is loaded, so a huge file fails fast and cheaply.
- * It reads into one buffer of the checked size, chunk by chunk, so progress costs no extra memory
- * and a file that grows meanwhile cannot slip past the limit.
+ * Checks a file before any byte is loaded (exists, not a directory, not empty, within `maxBytes`),
+ * so a huge file fails fast and cheaply. Returns its absolute path and size.
  */
-export async function readInputFile(
+export function checkInputFile(
   ctx: CommandContext,
   path: string,
   maxBytes = DEFAULT_MAX_FILE_BYTES,
-  onRead?: DecodeProgress["onRead"],
-): Promise<Buffer> {
+): { full: string; size: number } {
   const full = resolve(ctx.cwd, path);
   let size: number;
   try {
@@ -116,6 +114,16 @@ export async function readInputFile(
   if (size === 0) {
     throw new CliError("REPLAY_DEVKIT_INVALID_INPUT", `${path} is empty`, { hint: "Pass a recording file." });
   }
+  return { full, size };
+}
+
+export async function readInputFile(
+  ctx: CommandContext,
+  path: string,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+  onRead?: DecodeProgress["onRead"],
+): Promise<Buffer> {
+  const { full, size } = checkInputFile(ctx, path, maxBytes);
   const handle = await open(full, "r");
   try {
     const buffer = Buffer.allocUnsafe(size);

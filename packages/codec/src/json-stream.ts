@@ -196,16 +196,15 @@ export class JsonStreamSplitter {
           i++;
           continue;
         }
-        // Jump to the next quote or backslash, whichever comes first.
+        // Jump to the next quote; it ends the string unless an odd run of backslashes precedes it.
         const q = text.indexOf('"', i);
-        const b = text.indexOf("\\", i);
-        if (q === -1 && b === -1) {
+        if (q === -1) {
+          this.escaped = backslashesBefore(text, n, i) % 2 === 1;
           i = n;
           break;
         }
-        if (b !== -1 && (q === -1 || b < q)) {
-          this.escaped = true;
-          i = b + 1;
+        if (backslashesBefore(text, q, i) % 2 === 1) {
+          i = q + 1;
           continue;
         }
         this.inString = false;
@@ -315,4 +314,11 @@ export class JsonStreamSplitter {
       throw new CodecError("TOO_LARGE", "A key in the file is larger than the limit");
     return n;
   }
+}
+
+/** How many backslashes run back from just before `end`, not looking before `from`. */
+function backslashesBefore(text: string, end: number, from: number): number {
+  let k = end - 1;
+  while (k >= from && text.charCodeAt(k) === BACKSLASH) k--;
+  return end - 1 - k;
 }

@@ -122,16 +122,17 @@ export async function importStream(
         if (plainBytes > maxWhole && mode === "whole") throw wholeTooLarge(maxWhole);
         plainParts.push(bytes);
       }
-      if (mode === "whole") continue;
-      const text = decoder.decode(bytes, { stream: true });
-      if (mode === "undecided") {
-        head += text;
-        if (head.length >= STREAM_HEAD_CHARS) decide(false);
-      } else {
-        reader?.write(text);
-        await spool?.flushIfFull();
-        report();
+      if (mode !== "whole") {
+        const text = decoder.decode(bytes, { stream: true });
+        if (mode === "undecided") {
+          head += text;
+          if (head.length >= STREAM_HEAD_CHARS) decide(false);
+        } else {
+          reader?.write(text);
+          await spool?.flushIfFull();
+        }
       }
+      report();
     }
     const tail = decoder.decode();
     if (mode === "undecided") {

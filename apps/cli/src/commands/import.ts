@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineCommand, parseIntegerOption } from "../command.js";
 import { CliError, EXIT, toCliError } from "../errors.js";
@@ -7,13 +7,14 @@ import {
   DATA_OPTION,
   DEFAULT_MAX_FILE_BYTES,
   JSON_OPTION,
-  decodeFile,
+  checkInputFile,
   formatBytes,
   openDataStore,
 } from "../shared.js";
 
 /** Files above this size, or more than one file, get a progress line per file. */
 const LARGE_FILE_BYTES = 8 * 1024 * 1024;
+const READ_CHUNK = 1024 * 1024;
 
 interface FileReport {
   file: string;
@@ -74,47 +75,40 @@ export const importCommand = defineCommand({
         reports.push(report);
         const label = `import ${index + 1}/${positionals.length} ${file}:`;
         try {
-          const result = await decodeFile(
-            ctx,
-            file,
-            Math.min(maxBytes, DEFAULT_MAX_FILE_BYTES * 8),
-            inFile
-              ? {
-                  onRead: (done, total) =>
-                    progress.step(
-                      () => `${label} read ${formatBytes(done)} of ${formatBytes(total)}`,
-                      done === total,
-                    ),
-                  onDecode: (bytes) => progress.step(() => `${label} decoding ${formatBytes(bytes)}`, true),
-                }
-              : {},
-          );
+          const fileMax = Math.min(maxBytes, DEFAULT_MAX_FILE_BYTES * 8);
+          const { full, size } = checkInputFile(ctx, file, fileMax);
+          const { importStream } = await import("@replay-devkit/server");
+          let storing = false;
+          // Read, inflated and parsed as a stream, then stored in short transactions (import-stream.ts).
+          const result = await importStream(store, createReadStream(full, { highWaterMark: READ_CHUNK }), {
+            maxBytes: fileMax,
+            maxDecompressedBytes: Math.max(fileMax, 64 << 20),
+            onProgress: (p) => {
+              if (!inFile) return;
+              if (p.phase === "reading") {
+                progress.step(
+                  () => `${label} read ${formatBytes(p.bytesRead)} of ${formatBytes(size)}`,
+                  p.bytesRead === size,
+                );
+                return;
+              }
+              if (!storing) {
+                storing = true;
+                progress.step(
+                  () => `${label} read ${formatBytes(p.bytesRead)} of ${formatBytes(size)}`,
+                  true,
+                );
+                progress.step(() => `${label} decoded ${p.events} events`, true);
+              }
+              progress.step(
+                () => `${label} stored ${p.eventsStored}/${p.events} events`,
+                p.eventsStored === 0 || p.eventsStored === p.events,
+              );
+            },
+          });
           report.format = result.format;
           report.formatVersion = result.formatVersion;
-          const recordings = result.recordings;
-          report.imported = recordings.map((rec, r) => {
-            const which = recordings.length > 1 ? ` recording ${r + 1}/${recordings.length}` : "";
-            const stored = (handled: number, total: number, force: boolean) =>
-              progress.step(
-                () => `${label}${which} stored ${handled}/${total} events`,
-                force || handled === total,
-              );
-            const onProgress = (handled: number, total: number) => stored(handled, total, false);
-            if (inFile)
-              stored(
-                0,
-                rec.windows.reduce((n, w) => n + w.events.length, 0),
-                true,
-              );
-            try {
-              return store.importRecording(
-                rec,
-                inFile ? { source: result.format, onProgress } : { source: result.format },
-              );
-            } catch (error) {
-              throw toCliError(error, file);
-            }
-          });
+          report.imported = result.imported;
         } catch (error) {
           const cliError = toCliError(error, file);
           // One bad file must not hide the others' results: report it and keep going.
