@@ -11,22 +11,12 @@
 // default). Servers run in a child process (export-contention-server.mjs) from the built dist:
 //   pnpm --filter @replay-devkit/server build && node bench/export-contention.bench.mjs
 // Knobs (env): BENCH_SECONDS (8), BENCH_REPS (2), BENCH_RATE (100 req/s), BENCH_MINUTES, BENCH_DENSITY.
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { Agent, request } from "node:http";
+import { Agent } from "node:http";
 import { fileURLToPath } from "node:url";
-import { gunzipSync, gzipSync } from "node:zlib";
 import { openStore } from "@replay-devkit/store";
-import {
-  capturedBody,
-  capturedRequests,
-  capturedRrwebEvents,
-  median,
-  percentile,
-  tempDir,
-  writeBenchReport,
-} from "@replay-devkit/test-utils";
+import { ingestLoad, prepareBodies, send, startServer } from "./contention.mjs";
+import { capturedRrwebEvents, median, tempDir, writeBenchReport } from "@replay-devkit/test-utils";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const REPS = Number(process.env.BENCH_REPS ?? 2);
@@ -80,101 +70,12 @@ function buildLongRecording(file) {
   return { loops, events, jsonBytes, buildSeconds: (performance.now() - began) / 1000 };
 }
 
-// ---- ingest bodies -----------------------------------------------------------------------------------
-
-function uuidv7() {
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(Date.now(), 0, 6);
-  bytes[6] = 0x70 | (bytes[6] & 0x0f);
-  bytes[8] = 0x80 | (bytes[8] & 0x3f);
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function prepareBodies(count) {
-  const templates = capturedRequests()
-    .filter((r) => r.method === "POST" && r.path === "/s/")
-    .map((r) => JSON.parse(gunzipSync(capturedBody(r)).toString("utf8")));
-  if (templates.length === 0) throw new Error("no captured /s/ bodies found");
-  const bodies = [];
-  for (let i = 0; i < count; i++) {
-    const batch = templates[i % templates.length];
-    for (const event of batch) event.uuid = uuidv7();
-    bodies.push(gzipSync(JSON.stringify(batch)));
-  }
-  return bodies;
-}
-
-// ---- server process ------------------------------------------------------------------------------------
-
-async function startServer(mode, file) {
-  const child = spawn(process.execPath, [SERVER_SCRIPT, mode, file], { stdio: ["pipe", "pipe", "inherit"] });
-  const port = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (out.includes("\n")) resolve(JSON.parse(out.split("\n")[0]).port);
-    });
-    child.once("exit", (code) => reject(new Error(`${mode} server exited with ${code} before listening`)));
-  });
-  return {
-    port,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-        child.once("exit", () => (clearTimeout(timer), resolve()));
-        child.kill("SIGTERM");
-      }),
-  };
-}
-
-function send(agent, port, method, path, body) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: "127.0.0.1",
-        port,
-        method,
-        path,
-        headers: body
-          ? {
-              "content-type": "text/plain",
-              "content-length": body.length,
-              origin: "http://app.replay.test:3000",
-            }
-          : {},
-      },
-      (res) => {
-        let bytes = 0;
-        let text = "";
-        res.on("data", (chunk) => {
-          bytes += chunk.length;
-          if (text.length < 300) text += chunk.toString("utf8", 0, Math.min(chunk.length, 300));
-        });
-        res.on("end", () => resolve({ status: res.statusCode, bytes, text }));
-        res.on("error", reject);
-      },
-    );
-    // A reset or refused connection is a result here (what a browser would see), not a crash.
-    req.on("error", (error) =>
-      resolve({ status: 0, bytes: 0, text: `${error.code ?? ""} ${error.message}` }),
-    );
-    req.end(body);
-  });
-}
-
 // ---- one phase: open-loop ingest for SECONDS, with or without the export loop ---------------------------
 
 async function phase({ port, seconds, bodies, cursor, exporting }) {
-  const ingestAgent = new Agent({ keepAlive: true });
   const exportAgent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const latencies = [];
   const exportsDone = [];
   const exportFailures = [];
-  let failures = 0;
-  let firstFailure = null;
   let stopExports = false;
   const exportLoop = (async () => {
     let i = 0;
@@ -189,43 +90,12 @@ async function phase({ port, seconds, bodies, cursor, exporting }) {
       exportsDone.push({ path, ms: performance.now() - began, bytes: res.bytes });
     }
   })();
-  const interval = 1000 / RATE;
-  const count = Math.floor(seconds * RATE);
-  const began = performance.now();
-  const inFlight = [];
-  for (let n = 0; n < count; n++) {
-    const due = began + n * interval;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (cursor.next >= bodies.length) throw new Error("ran out of prepared /s/ bodies; raise the pool");
-    const body = bodies[cursor.next++];
-    const sent = performance.now();
-    inFlight.push(
-      send(ingestAgent, port, "POST", "/s/", body).then((res) => {
-        latencies.push(performance.now() - sent);
-        if (res.status !== 200 || !res.text.includes('"status":1')) {
-          failures++;
-          firstFailure ??= `${res.status} ${res.text.slice(0, 200)}`;
-        }
-      }),
-    );
-  }
+  const ingest = await ingestLoad({ port, seconds, rate: RATE, bodies, cursor });
   // Exports stop with the sending window; what is still in flight then drains on its own.
   stopExports = true;
-  await Promise.all(inFlight);
   await exportLoop;
-  ingestAgent.destroy();
   exportAgent.destroy();
-  return {
-    requests: latencies.length,
-    failures,
-    firstFailure,
-    exportFailures,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: Math.max(...latencies),
-    exports: exportsDone,
-  };
+  return { ...ingest, exportFailures, exports: exportsDone };
 }
 
 // ---- main ------------------------------------------------------------------------------------------------
@@ -247,7 +117,7 @@ try {
   const cursor = { next: 0 };
   for (let rep = 0; rep < REPS; rep++) {
     for (const mode of MODES) {
-      const server = await startServer(mode, file);
+      const server = await startServer(SERVER_SCRIPT, [mode, file]);
       try {
         await phase({ port: server.port, seconds: WARMUP_SECONDS, bodies, cursor, exporting: false });
         const baseline = await phase({
