@@ -9,20 +9,31 @@ interface Result {
   ids?: string[];
 }
 
+function megabytes(bytes: number): string {
+  return (bytes / 1024 / 1024).toFixed(1);
+}
+
 /** Import by file picker or by dropping files anywhere on the page. */
 export function ImportControl({ onImported }: { onImported: () => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
   const [results, setResults] = useState<Result[]>([]);
 
   const importFiles = async (files: readonly File[]) => {
     if (files.length === 0) return;
-    setBusy(true);
     const out: Result[] = [];
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
+      const which = files.length > 1 ? ` (${index + 1}/${files.length})` : "";
+      setBusy(`Importing ${file.name}${which}…`);
       try {
-        const ids = await api.importFile(file);
+        const ids = await api.importFile(file, (sent, total) =>
+          setBusy(
+            sent < total
+              ? `Importing ${file.name}${which}: read ${megabytes(sent)} of ${megabytes(total)} MB (${Math.floor((sent / total) * 100)}%)`
+              : `Importing ${file.name}${which}: storing…`,
+          ),
+        );
         out.push({
           kind: "ok",
           text: `${file.name}: imported ${ids.length} recording${ids.length === 1 ? "" : "s"}`,
@@ -33,7 +44,7 @@ export function ImportControl({ onImported }: { onImported: () => void }) {
       }
     }
     setResults(out);
-    setBusy(false);
+    setBusy(null);
     onImported();
   };
 
@@ -75,8 +86,8 @@ export function ImportControl({ onImported }: { onImported: () => void }) {
 
   return (
     <div className={`dropzone ${over ? "over" : ""}`} data-testid="dropzone">
-      {busy ? (
-        "Importing…"
+      {busy !== null ? (
+        <span data-testid="import-progress">{busy}</span>
       ) : (
         <>
           Drop recordings here (PostHog Export-to-JSON, blob_v2 JSONL or Snappy, 2021 snapshot dumps, rrweb

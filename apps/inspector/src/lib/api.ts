@@ -381,6 +381,43 @@ async function errorFrom(response: Response): Promise<InspectorError> {
   return new InspectorError(response.status === 404 ? "not_found" : "http", message, response.status);
 }
 
+/** fetch cannot report upload progress; XMLHttpRequest can. Errors as `request` gives them. */
+function uploadWithProgress(
+  url: string,
+  file: Blob,
+  onProgress?: (sent: number, total: number) => void,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.setRequestHeader("content-type", file.type || "application/octet-stream");
+    xhr.responseType = "text";
+    if (onProgress) xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () =>
+      reject(
+        new InspectorError(
+          "network",
+          `Cannot reach the replay-devkit server at ${apiBase() || "this origin"}. Is \`replay-devkit dev\` running?`,
+        ),
+      );
+    xhr.onload = () => {
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(xhr.responseText) as unknown;
+      } catch {
+        // Not JSON; handled below.
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(parsed);
+      const message =
+        isObject(parsed) && isObject(parsed.error) && typeof parsed.error.message === "string"
+          ? parsed.error.message
+          : `${xhr.status} ${xhr.statusText}`.trim();
+      reject(new InspectorError(xhr.status === 404 ? "not_found" : "http", message, xhr.status));
+    };
+    xhr.send(file);
+  });
+}
+
 async function request(url: string, init?: RequestInit): Promise<Response> {
   let response: Response;
   try {
@@ -579,13 +616,12 @@ export const api = {
     return apiUrl(`/api/recordings/${enc(id)}/export`, { format });
   },
 
-  async importFile(file: Blob): Promise<string[]> {
-    const response = await request(apiUrl("/api/import"), {
-      method: "POST",
-      body: file,
-      headers: { "content-type": file.type || "application/octet-stream" },
-    });
-    const body: unknown = await response.json().catch(() => null);
+  /**
+   * POSTs one file to /api/import. `onProgress` gets the bytes sent so far: the server reads the
+   * body as it parses it, so this is how far the import got; after the last byte it stores.
+   */
+  async importFile(file: Blob, onProgress?: (sent: number, total: number) => void): Promise<string[]> {
+    const body = await uploadWithProgress(apiUrl("/api/import"), file, onProgress);
     if (!isObject(body) || !Array.isArray(body.imported)) return bad("import result");
     return strings(body.imported);
   },
