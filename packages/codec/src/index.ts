@@ -103,3 +103,12 @@ export {
   type MirrorNode,
 } from "./mirror.js";
 export { recordingMarkers, type RecordingMarker } from "./markers.js";
+export {
+  PlaybackDoctor,
+  addRepairs,
+  doctorRecording,
+  formatRepairs,
+  type PlaybackDoctorState,
+  type PlaybackRepair,
+  type PlaybackRepairCode,
+} from "./playback-doctor.js";

@@ -1,3 +1,4 @@
+import { addRepairs, type PlaybackRepair } from "./playback-doctor.js";
 import { CodecError, describe } from "./errors.js";
 import { isRecord } from "./json.js";
 import type { CaptureEvent, Recording, RrwebEvent, SessionMetadata } from "./types.js";
@@ -41,6 +42,8 @@ export interface MetadataState {
   eventCount: number;
   sizeBytes: number;
   windowIds: string[];
+  /** What the playback doctor repaired (absent in states written before it). */
+  repairs?: PlaybackRepair[];
 }
 
 function emptyState(sessionId: string): MetadataState {
@@ -94,6 +97,7 @@ function structuredCloneState(state: MetadataState): MetadataState {
     activity: state.activity.map((c) => [c[0], c[1], c[2]]),
     urls: [...state.urls],
     windowIds: [...state.windowIds],
+    ...(state.repairs ? { repairs: state.repairs.map((r) => ({ ...r })) } : {}),
   };
 }
 
@@ -287,7 +291,14 @@ export class MetadataAccumulator {
       eventCount: s.eventCount,
       sizeBytes: s.sizeBytes,
       windowIds: [...s.windowIds],
+      ...(s.repairs && s.repairs.length > 0 ? { repairs: s.repairs.map((r) => ({ ...r })) } : {}),
     };
+  }
+
+  /** Records what the playback doctor repaired in this session's events. */
+  addRepairs(repairs: readonly PlaybackRepair[]): void {
+    if (repairs.length === 0) return;
+    addRepairs((this.state.repairs ??= []), repairs);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { PlaybackRepair } from "./playback-doctor.js";
 import type { eventWithTime } from "@rrweb/types";
 
 export { EventType, IncrementalSource, MouseInteractions } from "@rrweb/types";
@@ -39,6 +40,8 @@ export interface SnapshotBatch {
   uuid?: string;
   timestamp?: string;
   events: RrwebEvent[];
+  /** What the playback doctor repaired in `events`; the store adds them to the recording's metadata. */
+  repairs?: PlaybackRepair[];
 }
 
 export interface RecordingWindow {
@@ -77,6 +80,8 @@ export interface SessionMetadata {
   eventCount: number;
   sizeBytes: number;
   windowIds: string[];
+  /** What the playback doctor repaired on ingest or import; absent when nothing needed it. */
+  repairs?: PlaybackRepair[];
 }
 
 export type RecordingFormat = "posthog-export" | "blob-v2" | "rrweb-json" | "bundle" | "fixture";

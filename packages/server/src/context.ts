@@ -1,3 +1,4 @@
+import type { LivePlayback } from "./live-playback.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Store } from "@replay-devkit/store";
 import type { ResolvedRemoteConfig } from "./remote-config.js";
@@ -20,6 +21,8 @@ export interface ServerState {
   readonly exports: ExportPool;
   /** What each posthog-js client's requests say about why recordings may be missing (GET /api/doctor). */
   readonly doctor: Doctor;
+  /** Repairs what would make live recordings replay blank or without their page's Meta. */
+  readonly playback: LivePlayback;
 }
 
 export interface ResolvedOptions {

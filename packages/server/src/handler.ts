@@ -1,3 +1,4 @@
+import { LivePlayback } from "./live-playback.js";
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Store } from "@replay-devkit/store";
 import type { ResolvedOptions, Route, RouteContext, ServerState } from "./context.js";
@@ -219,6 +220,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
     ingest: new IngestQueue(resolved.store),
     exports: pool,
     doctor,
+    playback: new LivePlayback(),
   };
   let inFlight = 0;
   // Diagnostics are a side channel: a bug there must never cost an upload its answer.

@@ -9,7 +9,9 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import { createGunzip } from "node:zlib";
 import {
   CodecError,
+  PlaybackDoctor,
   RecordingStreamReader,
+  doctorRecording,
   STREAM_HEAD_CHARS,
   readRecordingFile,
   streamFormatOf,
@@ -346,12 +348,15 @@ async function storeSpool(
   signal: AbortSignal | undefined,
 ): Promise<StagedImportResult> {
   const stage = store.beginImport(sessionId);
+  const doctor = new PlaybackDoctor();
   await staged(stage, async () => {
     const batcher = new Batcher(stage);
     const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
     for await (const line of lines) {
       const [windowId, event] = JSON.parse(line) as [string | null, RrwebEvent];
-      const stored = batcher.add(windowId ?? sessionId, event, line.length);
+      const w = windowId ?? sessionId;
+      let stored = 0;
+      for (const repaired of doctor.repair(w, [event])) stored += batcher.add(w, repaired, line.length);
       if (stored > 0) {
         progress.eventsStored += stored;
         report();
@@ -366,6 +371,7 @@ async function storeSpool(
     source: info.format,
     distinctId: info.distinctId,
     ...(info.person ? { person: info.person } : {}),
+    repairs: doctor.repairs,
   });
   report();
   return result;
@@ -373,12 +379,13 @@ async function storeSpool(
 
 async function storeRecording(
   store: Store,
-  rec: Recording,
+  read: Recording,
   format: RecordingFormat,
   progress: ImportProgress,
   report: () => void,
   signal: AbortSignal | undefined,
 ): Promise<StagedImportResult> {
+  const { recording: rec, repairs } = doctorRecording(read);
   const stage = store.beginImport(rec.sessionId);
   await staged(stage, async () => {
     const batcher = new Batcher(stage);
@@ -401,6 +408,7 @@ async function storeRecording(
     distinctId: rec.distinctId,
     ...(rec.person ? { person: rec.person } : {}),
     posthogEvents: rec.posthogEvents,
+    repairs,
   });
   report();
   return result;

@@ -1,4 +1,4 @@
-import type { CaptureEvent, RrwebEvent } from "@replay-devkit/codec";
+import type { CaptureEvent, PlaybackRepair, RrwebEvent } from "@replay-devkit/codec";
 import { StoreError } from "./errors.js";
 
 /**
@@ -22,6 +22,8 @@ export interface CommitOptions {
   distinctId?: string | null;
   person?: unknown;
   posthogEvents?: readonly CaptureEvent[];
+  /** What the playback doctor repaired on the way in; kept in the recording's metadata. */
+  repairs?: readonly PlaybackRepair[];
 }
 
 export interface StagedImportResult {
@@ -39,7 +41,13 @@ export interface StagedImportHost<S extends { isNew: boolean; acc: unknown }> {
   storeBatch(state: S, windowId: string, key: string, events: readonly RrwebEvent[]): number | null;
   batchKey(windowId: string, events: readonly RrwebEvent[]): string;
   storePosthogEvents(events: readonly CaptureEvent[], state: S): void;
-  finishSession(state: S, source: string, distinctId: string | null | undefined, person?: unknown): void;
+  finishSession(
+    state: S,
+    source: string,
+    distinctId: string | null | undefined,
+    person: unknown,
+    repairs: readonly PlaybackRepair[] | undefined,
+  ): void;
   /** Removes a pending recording row (and, by cascade, its chunks and keys). */
   deletePending(id: string): void;
   deleteChunks(id: string, seqs: readonly number[], keys: readonly string[]): void;
@@ -93,7 +101,7 @@ export class SqliteStagedImport<S extends { isNew: boolean; acc: unknown }> impl
             `Recording ${this.id} has no rrweb events; nothing to import`,
           );
         }
-        this.host.finishSession(this.state, opts.source, opts.distinctId, opts.person);
+        this.host.finishSession(this.state, opts.source, opts.distinctId, opts.person, opts.repairs);
       });
     } catch (error) {
       this.abort();

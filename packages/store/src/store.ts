@@ -716,6 +716,7 @@ class SqliteStore implements Store {
         ? `u:${batch.uuid}`
         : `h:${hashOf(batch.windowId, JSON.stringify(batch.events))}`;
       if (this.storeBatch(state, batch.windowId, key, batch.events, "gzip")) {
+        if (batch.repairs) state.acc?.addRepairs(batch.repairs);
         result.batches++;
         result.events += batch.events.length;
         wrote.add(batch.sessionId);
@@ -803,8 +804,10 @@ class SqliteStore implements Store {
         batchKey: (windowId, events) => `h:${hashOf(windowId, JSON.stringify(events))}`,
         storePosthogEvents: (events, state) =>
           void this.storePosthogEvents(events, new Map([[id, state]]), id),
-        finishSession: (state, source, distinctId, person) =>
-          this.finishSession(state, source, distinctId, person),
+        finishSession: (state, source, distinctId, person, repairs) => {
+          if (repairs) state.acc?.addRepairs(repairs);
+          this.finishSession(state, source, distinctId, person);
+        },
         deletePending: (sid) => void this.stmt.deletePending.run(sid),
         deleteChunks: (sid, seqs, keys) => {
           for (const seq of seqs) this.stmt.deleteChunk.run(seq);

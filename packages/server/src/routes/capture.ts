@@ -55,6 +55,7 @@ export async function capture(ctx: RouteContext): Promise<void> {
     receivedAt: new Date(),
   });
   const split = splitGood(decoded.events, options.limits.maxDecompressedBytes);
+  ctx.state.playback.repair(split.snapshots, split.others);
   await ctx.state.ingest.ingest({ batches: split.snapshots, others: split.others });
   try {
     ctx.state.doctor.events(req.headers, decoded.events, {

@@ -76,11 +76,31 @@ export function parseRecording(value: unknown): RecordingSummary {
     eventCount: num("eventCount"),
     sizeBytes: num("sizeBytes"),
     windowIds: strings("windowIds"),
+    repairs: parseRepairs(value.repairs),
     source: str("source"),
     createdAt: str("createdAt"),
     updatedAt: str("updatedAt"),
   };
   return summary;
+}
+
+/** The playback doctor's repairs: absent when there were none, else code, window and count each. */
+function parseRepairs(value: unknown): NonNullable<RecordingSummary["repairs"]> {
+  if (value === undefined) return [];
+  if (
+    !Array.isArray(value) ||
+    value.some(
+      (r) =>
+        !isObject(r) ||
+        typeof r.code !== "string" ||
+        typeof r.windowId !== "string" ||
+        typeof r.count !== "number" ||
+        typeof r.timestamp !== "number" ||
+        typeof r.message !== "string",
+    )
+  )
+    fail("recording.repairs must be a list of {code, windowId, count, timestamp, message}", value);
+  return value as NonNullable<RecordingSummary["repairs"]>;
 }
 
 function parseRrwebEvent(value: unknown): RrwebEventLike {
