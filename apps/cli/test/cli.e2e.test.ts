@@ -272,6 +272,41 @@ describe("replay-devkit errors (built CLI)", () => {
     expect(res.stderr).toContain(file);
   });
 
+  it("validate prints the playback doctor's report, and names the nearest format of a near miss", async () => {
+    const file = join(dir.path, "second-page-without-meta.json");
+    const fullSnapshot = (t: number) => ({
+      type: 2,
+      timestamp: t,
+      data: { node: { type: 0, id: 1, childNodes: [] }, initialOffset: { top: 0, left: 0 } },
+    });
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { type: 4, timestamp: 1000, data: { href: "https://a.test/", width: 800, height: 600 } },
+        fullSnapshot(1000),
+        fullSnapshot(9000),
+        { type: 5, timestamp: 9002, data: { tag: "$pageview", payload: { href: "https://a.test/two" } } },
+      ]),
+    );
+    const res = await runCli(["validate", file]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/the playback doctor repairs on import:\n {2}synthesized-meta x1 in window /);
+    const json = JSON.parse((await runCli(["validate", file, "--json"])).stdout) as {
+      recordings: { repairs: { code: string; count: number }[] }[];
+    };
+    expect(json.recordings[0]?.repairs).toEqual([
+      expect.objectContaining({ code: "synthesized-meta", count: 1 }),
+    ]);
+
+    const noVersion = join(dir.path, "export-without-version.json");
+    writeFileSync(noVersion, JSON.stringify({ data: { id: "x", snapshots: [fullSnapshot(1)] } }));
+    const refused = await runCli(["validate", noVersion]);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain(
+      'looks like a PostHog Export-to-JSON file but has no "version"; expected 2022-12-02 or 2023-04-28',
+    );
+  });
+
   it("validate names a missing file (exit 3) and an empty one (exit 4)", async () => {
     const missing = await runCli(["validate", join(dir.path, "missing.json")]);
     expect(missing.code).toBe(3);

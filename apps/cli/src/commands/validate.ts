@@ -10,11 +10,14 @@ export const validate = defineCommand({
   async run(ctx, { options, positionals }) {
     const file = positionals[0] as string;
     const result = await decodeFile(ctx, file, DEFAULT_MAX_FILE_BYTES);
+    const { doctorRecording, formatRepairs } = await import("@replay-devkit/codec");
     const recordings = result.recordings.map((rec) => ({
       sessionId: rec.sessionId,
       windows: rec.windows.length,
       events: rec.windows.reduce((sum, w) => sum + w.events.length, 0),
       posthogEvents: rec.posthogEvents.length,
+      // What the playback doctor would repair on import (the file itself is left as it is).
+      repairs: doctorRecording(rec).repairs,
     }));
     if (options.json) {
       ctx.stdout.write(
@@ -25,5 +28,11 @@ export const validate = defineCommand({
     const version = result.formatVersion ? ` ${result.formatVersion}` : "";
     const parts = recordings.map((r) => `${r.sessionId} (${r.events} events in ${r.windows} window(s))`);
     ctx.stdout.write(`${file}: valid ${result.format}${version}: ${parts.join(", ")}\n`);
+    for (const r of recordings) {
+      const lines = formatRepairs(r.repairs);
+      if (lines.length === 0) continue;
+      ctx.stdout.write(`${r.sessionId}: the playback doctor repairs on import:\n`);
+      for (const line of lines) ctx.stdout.write(`  ${line}\n`);
+    }
   },
 });
