@@ -51,6 +51,7 @@ const MARKER_LABELS: Record<Marker["kind"], string> = {
   "console-error": "Error",
   "failed-request": "Failed request",
   custom: "Custom event",
+  annotation: "Annotation",
 };
 
 export function Player(props: PlayerProps) {

@@ -165,6 +165,18 @@ export function RecordingView() {
           <span className="muted summary" data-testid="summary">
             {new Date(recording.startTime).toLocaleString()} · {formatDuration(recording.durationMs)} ·{" "}
             {recording.distinctId ?? "anonymous"} · {formatBytes(recording.sizeBytes)}
+            {recording.repairs.length > 0 && (
+              <>
+                {" · "}
+                <span
+                  data-testid="repairs"
+                  title={recording.repairs.map((r) => `${r.code} ×${r.count}: ${r.message}`).join("\n")}
+                >
+                  {recording.repairs.reduce((n, r) => n + r.count, 0)} playback repair(s):{" "}
+                  {recording.repairs.map((r) => r.code).join(", ")}
+                </span>
+              </>
+            )}
           </span>
         )}
         <span className="spacer" />

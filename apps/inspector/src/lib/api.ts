@@ -33,6 +33,16 @@ export interface RecordingSummary {
   eventCount: number;
   sizeBytes: number;
   windowIds: string[];
+  /** What the server's playback doctor repaired on ingest or import (empty when nothing). */
+  repairs: PlaybackRepair[];
+}
+
+export interface PlaybackRepair {
+  code: string;
+  windowId: string;
+  count: number;
+  timestamp: number;
+  message: string;
 }
 
 export interface RecordingList {
@@ -194,7 +204,21 @@ export function parseRecording(value: unknown): RecordingSummary {
     eventCount: num(value.eventCount, 0),
     sizeBytes: num(value.sizeBytes, 0),
     windowIds: strings(value.windowIds),
+    repairs: Array.isArray(value.repairs) ? value.repairs.flatMap(parseRepair) : [],
   };
+}
+
+function parseRepair(value: unknown): PlaybackRepair[] {
+  if (!isObject(value) || typeof value.code !== "string" || typeof value.message !== "string") return [];
+  return [
+    {
+      code: value.code,
+      windowId: typeof value.windowId === "string" ? value.windowId : "",
+      count: num(value.count, 1),
+      timestamp: num(value.timestamp, 0),
+      message: value.message,
+    },
+  ];
 }
 
 export function parseRecordingList(value: unknown): RecordingList {
@@ -392,7 +416,8 @@ function uploadWithProgress(
     xhr.open("POST", url);
     xhr.setRequestHeader("content-type", file.type || "application/octet-stream");
     xhr.responseType = "text";
-    if (onProgress) xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    if (onProgress)
+      xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onerror = () =>
       reject(
         new InspectorError(

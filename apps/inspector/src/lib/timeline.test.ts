@@ -160,6 +160,21 @@ describe("markers", () => {
   });
 });
 
+describe("annotation markers", () => {
+  it("marks rrweb 2.x Annotation events with their tag and text, and ignores Asset events", () => {
+    const list = markers([
+      { type: 4, timestamp: 0, data: { href: "http://a/", width: 10, height: 10 } },
+      { type: 7, timestamp: 5, data: { url: "http://a/s.css", payload: {} } },
+      { type: 8, timestamp: 10, data: { tag: "checkout", payload: { text: "card declined here" } } },
+      { type: 8, timestamp: 20, data: {} },
+    ] as RrwebEvent[]);
+    expect(list.map((m) => [m.kind, m.timestamp, m.label])).toEqual([
+      ["annotation", 10, "checkout: card declined here"],
+      ["annotation", 20, "annotation"],
+    ]);
+  });
+});
+
 describe("inactiveGaps and WindowDerivation", () => {
   const synthetic: RrwebEvent[] = [
     { type: 4, timestamp: 0, data: { href: "http://a/", width: 10, height: 10 } },

@@ -18,6 +18,10 @@ export const EventType = {
   Meta: 4,
   Custom: 5,
   Plugin: 6,
+  /** rrweb 2.x: an asset (stylesheet, image) captured for offline replay. */
+  Asset: 7,
+  /** rrweb 2.x: a note placed on the recording's timeline. */
+  Annotation: 8,
 } as const;
 
 export const IncrementalSource = {
@@ -60,7 +64,8 @@ export interface NetworkRow extends Omit<NetworkEntry, "windowId" | "initiatorTy
   failed: boolean;
 }
 
-export type MarkerKind = "click" | "navigation" | "console-error" | "failed-request" | "custom";
+export type MarkerKind =
+  "click" | "navigation" | "console-error" | "failed-request" | "custom" | "annotation";
 
 export interface Marker {
   kind: MarkerKind;
@@ -194,6 +199,8 @@ export function markers(
       // posthog-js's own bookkeeping tags would bury the interesting ones.
       if (!event.data.tag.startsWith("$"))
         out.push({ kind: "custom", timestamp: event.timestamp, label: event.data.tag });
+    } else if (event.type === EventType.Annotation) {
+      out.push({ kind: "annotation", timestamp: event.timestamp, label: annotationLabel(event.data) });
     }
   }
   for (const entry of consoleRows(events)) {
@@ -217,6 +224,15 @@ export function markers(
   }
   out.sort((a, b) => a.timestamp - b.timestamp);
   return out;
+}
+
+/** What an Annotation event says: its tag or text, with its payload's text when it has one. */
+function annotationLabel(data: unknown): string {
+  if (!isObject(data)) return "annotation";
+  const head = [data.tag, data.label, data.text].find((v): v is string => typeof v === "string" && v !== "");
+  const payload = isObject(data.payload) ? data.payload : null;
+  const detail = payload && typeof payload.text === "string" ? payload.text : null;
+  return [head ?? "annotation", detail].filter(Boolean).join(": ");
 }
 
 export function isActive(event: RrwebEvent): boolean {
