@@ -186,6 +186,17 @@ describe("2021 chunked $snapshot_data", () => {
     ]);
   });
 
+  it("keeps the distinct id of PostHog's old long-term-storage object and of API wrappers", async () => {
+    const byWindow = { "win-1": chunkPieces(events.slice(0, 60), { pieces: 2, chunkId: "c1" }) };
+    const lts = { distinct_id: "user-lts", snapshot_data_by_window_id: byWindow };
+    const fromLts = (await readRecordingFile(utf8(JSON.stringify(lts)))).recordings[0]!;
+    expect(fromLts.distinctId).toBe("user-lts");
+    const wrapped = { result: { snapshots: events.slice(0, 5), person: null, distinct_id: 42 } };
+    expect((await readRecordingFile(utf8(JSON.stringify(wrapped)))).recordings[0]!.distinctId).toBe("42");
+    const bare = (await readRecordingFile(utf8(JSON.stringify(events.slice(0, 5))))).recordings[0]!;
+    expect(bare.distinctId).toBeNull();
+  });
+
   it("reads an old events export: $snapshot events carrying pieces, per session, plus the other events", async () => {
     const snapshot = (sessionId: string, windowId: string, data: unknown, i: number) => ({
       id: `ev-${sessionId}-${i}`,

@@ -159,6 +159,27 @@ describe("RecordingStreamReader", () => {
     await expect(readRecordingFile(utf8(text))).rejects.toThrow(expected);
   });
 
+  it("names the nearest format of other near misses and what they lack", async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ version: "2023-04-28" }, /looks like a PostHog Export-to-JSON file .*has no "data"/],
+      [
+        { data: { id: "x" } },
+        /looks like a PostHog Export-to-JSON file but its "data" has neither "snapshots"/,
+      ],
+      [
+        { format: "replay-devkit-fixture-v9" },
+        /looks like a replay-devkit file but its format "replay-devkit-fixture-v9"/,
+      ],
+      [{ timestamp: 1, data: {} }, /looks like an rrweb event but its "type" is not a number/],
+    ];
+    for (const [doc, message] of cases) {
+      await expect(readRecordingFile(utf8(JSON.stringify(doc)))).rejects.toMatchObject({
+        code: "UNKNOWN_FORMAT",
+        message: expect.stringMatching(message),
+      });
+    }
+  });
+
   it("refuses an export cut off at 90% and an event that is not an rrweb event", () => {
     const text = writePosthogExport(rec);
     expect(() => streamed("posthog-export", text.slice(0, Math.floor(text.length * 0.9)))).toThrow(

@@ -179,6 +179,23 @@ async function readPosthogExport(
   return { format: "posthog-export", formatVersion: version, recordings: [recording], redactions: [] };
 }
 
+/**
+ * The distinct id a legacy document carries: PostHog's old long-term-storage object and the
+ * recording API wrappers keep it at the top (`distinct_id`) or in their `person` / `result`.
+ */
+function distinctIdOf(doc: unknown): string | null {
+  if (!isRecord(doc)) return null;
+  for (const holder of [doc, doc.result, doc.person]) {
+    if (!isRecord(holder)) continue;
+    const value = holder.distinct_id ?? holder.distinctId;
+    if (typeof value === "string" && value !== "") return value;
+    if (typeof value === "number" && Number.isFinite(value)) return String(value);
+    const ids = holder.distinct_ids;
+    if (Array.isArray(ids) && typeof ids[0] === "string") return ids[0];
+  }
+  return null;
+}
+
 /** The list of items a legacy document wraps, if it wraps one that could hold PostHog events. */
 function eventList(doc: unknown): { items: unknown[]; path: string } | null {
   if (Array.isArray(doc)) return { items: doc, path: "events" };
@@ -249,7 +266,7 @@ async function readRrwebDocument(
     });
   }
   const sessionId = await sessionIdFor();
-  const recording = builder.build(sessionId, null);
+  const recording = builder.build(sessionId, distinctIdOf(doc));
   windowOrder.apply(recording);
   // Events without a window id belong to the session's default window, as PostHog falls back to the session id.
   for (const w of recording.windows) if (w.windowId === "") w.windowId = sessionId;

@@ -71,6 +71,31 @@ export function classifyDocument(doc: unknown): Exclude<RecordingFormat, "bundle
   return null;
 }
 
+/**
+ * Throws an UNKNOWN_FORMAT error that names the format a document almost is, and what it lacks;
+ * returns when it resembles none (the caller then lists every format).
+ */
+function nearMiss(doc: unknown): void {
+  if (!isRecord(doc)) return;
+  const miss = (message: string) => {
+    throw new CodecError("UNKNOWN_FORMAT", message);
+  };
+  if ("timestamp" in doc && "data" in doc && typeof doc.type !== "number")
+    miss('This looks like an rrweb event but its "type" is not a number (0-8)');
+  if ("version" in doc && !("data" in doc))
+    miss(
+      `This looks like a PostHog Export-to-JSON file (it has "version" ${JSON.stringify(doc.version)}) but has no "data"; expected {"version", "data": {"id", "snapshots"}}`,
+    );
+  if (isRecord(doc.data))
+    miss(
+      'This looks like a PostHog Export-to-JSON file but its "data" has neither "snapshots" (version 2023-04-28) nor "snapshotsByWindowId" (version 2022-12-02)',
+    );
+  if (typeof doc.format === "string" && doc.format.startsWith("replay-devkit"))
+    miss(
+      `This looks like a replay-devkit file but its format ${JSON.stringify(doc.format)} is not one this version reads (expected ${JSON.stringify(FIXTURE_FORMAT)}; bundles are zip files)`,
+    );
+}
+
 /** Recognises a format from decoded text, parsing at most the first line and then the whole text once. */
 export function sniffText(text: string): SniffedText {
   const trimmed = text.trimStart();
@@ -87,12 +112,14 @@ export function sniffText(text: string): SniffedText {
       if (!rest) {
         const format = classifyDocument(first.value);
         if (format) return { format, text: trimmed, doc: first.value, docParsed: true };
+        nearMiss(first.value);
       }
     } else {
       const whole = tryParse(trimmed);
       if (whole.ok) {
         const format = classifyDocument(whole.value);
         if (format) return { format, text: trimmed, doc: whole.value, docParsed: true };
+        nearMiss(whole.value);
       } else {
         throw new CodecError(
           "INVALID_JSON",
