@@ -17,6 +17,11 @@ export interface ExportPoolOptions {
   entry: URL | null;
   /** Old-generation heap cap of each worker in MB; undefined: V8's default. */
   maxHeapMb?: number | undefined;
+  /**
+   * A job still rendering after this long is stopped (its worker ended and replaced) and answered
+   * 503; undefined: DEFAULT_JOB_TIMEOUT_MS. Inline jobs cannot be stopped and have no limit.
+   */
+  jobTimeoutMs?: number | undefined;
   log: (line: string) => void;
 }
 
@@ -31,10 +36,17 @@ export interface ExportPoolStats {
   queued: number;
   /** Workers that died while rendering (each was replaced by a fresh one on the next job). */
   crashes: number;
+  /** Running jobs stopped because their client left or they ran past the time limit (worker ended). */
+  stopped: number;
 }
+
+/** Long enough for an hour-long recording's bundle on a slow machine. */
+export const DEFAULT_JOB_TIMEOUT_MS = 5 * 60_000;
 
 interface Pending {
   id: number;
+  /** The running job's time limit. */
+  timer?: NodeJS.Timeout;
   job: RenderJob;
   resolve: (rendered: RenderedBody) => void;
   reject: (error: unknown) => void;
@@ -92,6 +104,7 @@ export class ExportPool {
   private inline: boolean;
   private running = 0;
   private crashes = 0;
+  private cancelled = 0;
 
   constructor(store: Store, options: ExportPoolOptions) {
     this.store = store;
@@ -106,6 +119,7 @@ export class ExportPool {
       running: this.running,
       queued: this.waiting.length,
       crashes: this.crashes,
+      stopped: this.cancelled,
     };
   }
 
@@ -197,6 +211,15 @@ export class ExportPool {
     if (pending.signal && pending.onAbort) pending.signal.removeEventListener("abort", pending.onAbort);
     slot.pending = pending;
     this.running++;
+    // From here a client that leaves, or a job over its time limit, costs the worker: a thread
+    // cannot be interrupted mid-render, so it is ended and a fresh one takes the next job.
+    if (pending.signal) {
+      pending.onAbort = () => this.stopRunning(slot, pending, clientLeft("while it was being prepared"));
+      pending.signal.addEventListener("abort", pending.onAbort, { once: true });
+    }
+    const limit = this.options.jobTimeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+    pending.timer = setTimeout(() => this.stopRunning(slot, pending, timedOut(limit)), limit);
+    pending.timer.unref();
     // Only a busy worker keeps the process alive; an idle one must not hold up exit.
     slot.worker.ref();
     const message: JobMessage = { id: pending.id, job: pending.job };
@@ -277,6 +300,8 @@ export class ExportPool {
     this.options.log(`replay-devkit: an export worker died: ${error.stack ?? error.message}`);
     if (pending) {
       this.running--;
+      if (pending.timer) clearTimeout(pending.timer);
+      if (pending.signal && pending.onAbort) pending.signal.removeEventListener("abort", pending.onAbort);
       const outOfMemory = (error as NodeJS.ErrnoException).code === "ERR_WORKER_OUT_OF_MEMORY";
       pending.reject(
         new HttpError(
@@ -291,7 +316,19 @@ export class ExportPool {
     this.pump();
   }
 
+  /** Ends the worker running `pending` and answers it with `error`; the pool carries on. */
+  private stopRunning(slot: Slot, pending: Pending, error: HttpError): void {
+    if (slot.pending !== pending) return;
+    slot.pending = null;
+    this.running--;
+    this.cancelled++;
+    void this.retire(slot);
+    this.settle(pending, error, false);
+    this.pump();
+  }
+
   private settle(pending: Pending, result: RenderedBody | HttpError, ok: boolean): void {
+    if (pending.timer) clearTimeout(pending.timer);
     if (pending.signal && pending.onAbort) pending.signal.removeEventListener("abort", pending.onAbort);
     if (ok) pending.resolve(result as RenderedBody);
     else pending.reject(result);
@@ -310,8 +347,15 @@ export class ExportPool {
 }
 
 // A client-side condition (nginx would say 499), so a 4xx: nothing for the server log.
-function clientLeft(): HttpError {
-  return new HttpError("BAD_REQUEST", "The client closed the connection before the export started.");
+function clientLeft(when = "before the export started"): HttpError {
+  return new HttpError("BAD_REQUEST", `The client closed the connection ${when}.`);
+}
+
+function timedOut(limitMs: number): HttpError {
+  return new HttpError(
+    "UNAVAILABLE",
+    `The export or scan took longer than ${Math.round(limitMs / 1000)} s and was stopped; export this recording with the CLI (replay-devkit export), which has no time limit.`,
+  );
 }
 
 function shuttingDown(): HttpError {

@@ -90,6 +90,8 @@ export interface ExportWorkerOptions {
    * 500 INTERNAL instead of taking the whole server down.
    */
   maxHeapMb?: number;
+  /** A job rendering longer than this is stopped with 503 and its worker replaced (default 5 minutes). */
+  jobTimeoutMs?: number;
   /**
    * The built worker file (path or file URL). Default: `export-worker.js` next to the server's
    * module, or one folder up (bundles with a chunks/ folder); without one, exports run inline.
@@ -387,6 +389,7 @@ function createExportPool(resolved: ResolvedOptions, options: ExportWorkerOption
   check("queue", queue, 0, 1000);
   check("idleMs", idleMs, 1, 24 * 3_600_000);
   if (options.maxHeapMb !== undefined) check("maxHeapMb", options.maxHeapMb, 16, 1 << 20);
+  if (options.jobTimeoutMs !== undefined) check("jobTimeoutMs", options.jobTimeoutMs, 1, 24 * 3_600_000);
   let entry: URL | null;
   try {
     entry = findWorkerEntry(options.entry);
@@ -411,6 +414,7 @@ function createExportPool(resolved: ResolvedOptions, options: ExportWorkerOption
     idleMs,
     entry,
     maxHeapMb: options.maxHeapMb,
+    jobTimeoutMs: options.jobTimeoutMs,
     log: resolved.log,
   });
 }

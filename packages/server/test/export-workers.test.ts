@@ -425,6 +425,53 @@ await import(${JSON.stringify(pathToFileURL(WORKER_ENTRY).href)});
     expect(worker.handler.exportStats).toMatchObject({ running: 0, queued: 0, crashes: 0 });
   });
 
+  it("stops a job past its time limit with 503, replaces its worker and keeps serving", async () => {
+    const { dir, store } = setup();
+    const worker = await bind(store, {
+      exportWorkers: { threads: 1, entry: controllableEntry(dir), jobTimeoutMs: 200 },
+      log: () => {},
+    });
+    cleanups.push(() => worker.close());
+    await seedSimple(worker, "hold-timeout");
+    await seedSimple(worker, "s7");
+    // The held job never finishes on its own (nothing writes the release file).
+    const stuck = await raw(worker, "GET", "/api/recordings/hold-timeout/export?format=rrweb");
+    expect(stuck.status).toBe(503);
+    expect(stuck.json()).toMatchObject({
+      error: { code: "UNAVAILABLE", message: expect.stringMatching(/took longer than/) },
+    });
+    expect(worker.handler.exportStats).toMatchObject({ running: 0, stopped: 1, crashes: 0 });
+    const next = await raw(worker, "GET", "/api/recordings/s7/export?format=rrweb&scrub=false");
+    expect(next.status).toBe(200);
+    expect(JSON.parse(next.text)).toHaveLength(3);
+  });
+
+  it("ends the worker of a running export when its client leaves, and the next export gets a fresh one", async () => {
+    const { dir, store } = setup();
+    const worker = await bind(store, {
+      exportWorkers: { threads: 1, queue: 4, entry: controllableEntry(dir) },
+      log: () => {},
+    });
+    cleanups.push(() => worker.close());
+    await seedSimple(worker, "hold-leave");
+    await seedSimple(worker, "s8");
+    const leaving = request({
+      host: "127.0.0.1",
+      port: worker.port,
+      path: "/api/recordings/hold-leave/export?format=bundle",
+      agent: false,
+    });
+    leaving.on("error", () => {});
+    leaving.end();
+    await until(() => worker.handler.exportStats.running === 1, "the held export to start");
+    leaving.destroy();
+    await until(() => worker.handler.exportStats.stopped === 1, "the abandoned export to be stopped");
+    expect(worker.handler.exportStats).toMatchObject({ running: 0, workers: 0, crashes: 0 });
+    // Without the cancel the only worker would still be blocked and this would wait forever.
+    const next = await raw(worker, "GET", "/api/recordings/s8/export?format=rrweb&scrub=false");
+    expect(next.status).toBe(200);
+  });
+
   it("answers queued exports 503 on close, lets the running one finish, then ends every worker", async () => {
     const { dir, store, dbFile } = setup();
     const entry = controllableEntry(dir);
