@@ -338,6 +338,21 @@ async function staged<T>(stage: StagedImport, fn: () => Promise<T>): Promise<T> 
   }
 }
 
+/** After an event was batched: when a batch was stored (`stored` events), report and yield. */
+async function afterBatch(
+  stored: number,
+  progress: ImportProgress,
+  report: () => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (stored === 0) return;
+  progress.eventsStored += stored;
+  report();
+  // Let capture requests in between: each batch is one short transaction.
+  await nextTurn();
+  signal?.throwIfAborted();
+}
+
 async function storeSpool(
   store: Store,
   path: string,
@@ -357,13 +372,7 @@ async function storeSpool(
       const w = windowId ?? sessionId;
       let stored = 0;
       for (const repaired of doctor.repair(w, [event])) stored += batcher.add(w, repaired, line.length);
-      if (stored > 0) {
-        progress.eventsStored += stored;
-        report();
-        // Let capture requests in between: each batch is one short transaction.
-        await nextTurn();
-        signal?.throwIfAborted();
-      }
+      await afterBatch(stored, progress, report, signal);
     }
     progress.eventsStored += batcher.flush();
   });
@@ -392,13 +401,7 @@ async function storeRecording(
     for (const w of rec.windows) {
       for (const event of w.events) {
         // Sizes only bound the batches here: the events are in memory already.
-        const stored = batcher.add(w.windowId, event, 0);
-        if (stored > 0) {
-          progress.eventsStored += stored;
-          report();
-          await nextTurn();
-          signal?.throwIfAborted();
-        }
+        await afterBatch(batcher.add(w.windowId, event, 0), progress, report, signal);
       }
       progress.eventsStored += batcher.flush();
     }

@@ -87,6 +87,20 @@ export interface EventSink {
   add(windowId: string, raw: unknown, path: string): void;
 }
 
+/** The events of every complete chunk set, each in its own window or else the set's. */
+export function addChunkSets(chunks: ChunkAssembler, sink: EventSink): void {
+  for (const set of chunks.decode()) {
+    set.events.forEach((event: unknown, i: number) => {
+      const p = `${set.path}[${i}]`;
+      const w =
+        isRecord(event) && event.windowId !== undefined && event.windowId !== null
+          ? windowIdOf(event.windowId, `${p}.windowId`)
+          : set.windowId;
+      sink.add(w, withoutWindowId(event), p);
+    });
+  }
+}
+
 /** One blob_v2 line (or an older blob v1 / realtime line) into a sink. */
 export function addBlobLine(builder: EventSink, value: unknown, path: string): void {
   if (Array.isArray(value)) {
@@ -255,16 +269,7 @@ async function readRrwebDocument(
     // A single rrweb event object (or a single chunk piece).
     addAll([doc], "events");
   }
-  for (const set of chunks.decode()) {
-    set.events.forEach((event: unknown, i: number) => {
-      const p = `${set.path}[${i}]`;
-      const w =
-        isRecord(event) && event.windowId !== undefined && event.windowId !== null
-          ? windowIdOf(event.windowId, `${p}.windowId`)
-          : set.windowId;
-      builder.add(w, withoutWindowId(event), p);
-    });
-  }
+  addChunkSets(chunks, builder);
   const sessionId = await sessionIdFor();
   const recording = builder.build(sessionId, distinctIdOf(doc));
   windowOrder.apply(recording);

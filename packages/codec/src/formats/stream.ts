@@ -6,7 +6,13 @@ import { resolveLimits, type Limits } from "../limits.js";
 import { unpackEvent } from "../pack.js";
 import type { RrwebEvent } from "../types.js";
 import { windowIdOf, withoutWindowId } from "./common.js";
-import { addBlobLine, checkExportVersion, missingVersionMessage, type EventSink } from "./read.js";
+import {
+  addBlobLine,
+  addChunkSets,
+  checkExportVersion,
+  missingVersionMessage,
+  type EventSink,
+} from "./read.js";
 import { FIXTURE_FORMAT, isBlobLine, isCaptureEventLike } from "./sniff.js";
 
 /** The formats that grow large and so are read as a stream; the others are read whole. */
@@ -164,16 +170,7 @@ export class RecordingStreamReader {
       this.line(this.pendingLine);
       this.pendingLine = "";
     }
-    for (const set of this.chunks.decode()) {
-      set.events.forEach((event: unknown, i: number) => {
-        const p = `${set.path}[${i}]`;
-        const w =
-          isRecord(event) && event.windowId !== undefined && event.windowId !== null
-            ? windowIdOf(event.windowId, `${p}.windowId`)
-            : set.windowId;
-        this.sink.add(w, withoutWindowId(event), p);
-      });
-    }
+    addChunkSets(this.chunks, this.sink);
     if (this.format === "posthog-export") this.checkExport();
     const result: StreamedRecording = {
       format: this.format,
