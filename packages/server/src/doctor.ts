@@ -578,14 +578,14 @@ export class Doctor {
       add(
         "LEGACY_SDK",
         "info",
-        "this posthog-js is from before about 1.200: it asks /decide/ for its config",
+        `${client.info.sdkVersion ? `posthog-js ${client.info.sdkVersion}` : "this posthog-js"} is an older generation: it asks /decide/ for its config (1.180 and 1.250 do)`,
         "nothing to do; the devkit answers /decide/ with the recording config (upgrade posthog-js for the current protocol)",
       );
     } else if (client.flagsWithConfig > 0) {
       add(
         "LEGACY_SDK",
         "info",
-        "this posthog-js is from about 1.200 to 1.349: it reads its config from /flags/?config=true",
+        `${client.info.sdkVersion ? `posthog-js ${client.info.sdkVersion}` : "this posthog-js"} is from the generations up to about 1.349 that read their config from /flags/?config=true (1.300 does)`,
         "nothing to do; the devkit answers with the recording config (upgrade posthog-js for the current protocol)",
       );
     } else if (client.info.sdkVersion && compareVersions(client.info.sdkVersion, "1.200.0") < 0) {

@@ -1,5 +1,5 @@
-// End-to-end for the older posthog-js generations real sites still ship: the real 1.180.0 and
-// 1.300.0 from npm (pinned aliases in package.json) record the same scripted session as the
+// End-to-end for the older posthog-js generations real sites still ship: the real 1.180.0, 1.250.0
+// and 1.300.0 from npm (pinned aliases in package.json) record the same scripted session as the
 // current SDK in e2e-posthog.test.ts, through the same harness and the same checks. What differs
 // per generation is only what the SDK asks the devkit for (POSTHOG-PROTOCOL.md §1.3-1.6):
 //   1.180: config from `POST /decide/?v=3`, recorder `/static/recorder.js?v=<ver>`;
@@ -67,6 +67,17 @@ const GENERATIONS: Generation[] = [
         staticScripts: { bundle: [], snippet: ["200 /static/array.js", recorder], core: [recorder] },
       },
       metaEvents: "first-page",
+    };
+  }),
+  generation("posthog-js-1.250", "1.250.0", (v) => {
+    // Between the two: still /decide/ (now v=4) and recorder.js, as 1.180.
+    const recorder = `200 /static/recorder.js?v=${v}`;
+    return {
+      wire: {
+        configRequests: ["200 /decide/?v=4&"],
+        staticScripts: { bundle: [], snippet: ["200 /static/array.js", recorder], core: [recorder] },
+      },
+      metaEvents: "every-page",
     };
   }),
   generation("posthog-js-1.300", "1.300.0", (v) => {
@@ -143,6 +154,8 @@ describe("older posthog-js generations in Chromium against the devkit server", (
         expect(client, JSON.stringify(report).slice(0, 1000)).toBeDefined();
         const codes: string[] = client!.findings.map((f) => f.code);
         expect(codes).toEqual(expect.arrayContaining(["LEGACY_SDK", "RECORDING_OK"]));
+        const legacy = client!.findings.find((f) => f.code === "LEGACY_SDK");
+        expect(legacy?.message).toContain(`posthog-js ${version} `);
         expect(client!.findings.filter((f) => f.severity === "error")).toEqual([]);
         expect(codes.includes("SDK_VERSION_MISMATCH")).toBe(run.variant === "core");
       });

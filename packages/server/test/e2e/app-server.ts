@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
  * The posthog-js packages the e2e tests run: the current one and the old generations pinned as npm
  * aliases (package.json devDependencies), because real sites still ship them.
  */
-export type PosthogJsPackage = "posthog-js" | "posthog-js-1.180" | "posthog-js-1.300";
+export type PosthogJsPackage = "posthog-js" | "posthog-js-1.180" | "posthog-js-1.250" | "posthog-js-1.300";
 
 /** One real posthog-js build from npm: the devkit serves its `dist` as /static, the app its array.full.js. */
 export interface PosthogSdk {
