@@ -54,6 +54,15 @@ describe("PlaybackDoctor", () => {
     expect(second.takeFresh()).toEqual([]);
   });
 
+  it("keeps a resent batch whole when duplicates count only within one call (live capture retries)", () => {
+    const doctor = new PlaybackDoctor(undefined, { duplicatesAcrossCalls: false });
+    const batch = [meta(1000, "https://a.test/"), full(1000), move(1100)];
+    expect(doctor.repair("w", batch)).toHaveLength(3);
+    expect(doctor.repair("w", [move(1200), move(1200)])).toEqual([move(1200)]);
+    // The server failed the first request; posthog-js sends it again and every event must be kept.
+    expect(doctor.repair("w", [move(1100)])).toEqual([move(1100)]);
+  });
+
   it("names incrementals before any FullSnapshot, out-of-order and duplicate events, and a Meta it cannot make", () => {
     const { recording, repairs } = doctorRecording({
       sessionId: "s",

@@ -69,7 +69,14 @@ export class PlaybackDoctor {
   private readonly state: PlaybackDoctorState;
   private fresh: PlaybackRepair[] = [];
 
-  constructor(state?: PlaybackDoctorState) {
+  /**
+   * `duplicatesAcrossCalls: false` (live capture) only drops a copy within one `repair` call: a
+   * request the server failed is sent again, and its events must then be stored, not dropped.
+   */
+  constructor(
+    state?: PlaybackDoctorState,
+    private readonly options: { duplicatesAcrossCalls?: boolean } = {},
+  ) {
     this.state = state ?? { windows: {}, urls: [], repairs: [] };
   }
 
@@ -113,6 +120,7 @@ export class PlaybackDoctor {
       lastTimestamp: null,
       recent: [],
     });
+    if (this.options.duplicatesAcrossCalls === false) w.recent = [];
     const out: RrwebEvent[] = [];
     for (const [index, event] of events.entries()) {
       const key = eventKey(event);

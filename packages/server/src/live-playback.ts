@@ -27,7 +27,8 @@ export class LivePlayback {
   private doctorOf(session: string): PlaybackDoctor {
     let doctor = this.doctors.get(session);
     if (doctor) this.doctors.delete(session);
-    else doctor = new PlaybackDoctor();
+    // A body the server failed is sent again: its events are not duplicates then.
+    else doctor = new PlaybackDoctor(undefined, { duplicatesAcrossCalls: false });
     this.doctors.set(session, doctor);
     if (this.doctors.size > MAX_SESSIONS) this.doctors.delete(this.doctors.keys().next().value as string);
     return doctor;
