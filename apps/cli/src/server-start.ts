@@ -1,8 +1,25 @@
 import type { AuthOptions, Diagnostic, Listening } from "@replay-devkit/server";
 import type { RecordingStore, Store } from "@replay-devkit/store";
 import { cliVersion, inspectorDir, posthogJsDir } from "./assets.js";
-import type { CommandContext } from "./command.js";
+import type { CommandContext, StringOption } from "./command.js";
 import { CliError, toCliError } from "./errors.js";
+
+/** `--port` and `--host`, the same for `dev` and `serve`. */
+export const LISTEN_OPTIONS = {
+  port: {
+    type: "string",
+    short: "p",
+    valueName: "port",
+    description: "Port to listen on",
+    default: "8010",
+  },
+  host: {
+    type: "string",
+    valueName: "host",
+    description: "Address to bind; anything but loopback needs --token",
+    default: "127.0.0.1",
+  },
+} as const satisfies Record<string, StringOption>;
 
 export interface StartServerOptions {
   store: Store | RecordingStore;

@@ -6,7 +6,7 @@ import { databasePath, resolveDataDir } from "../env.js";
 import { CliError, toCliError, type ExitCode } from "../errors.js";
 import { probeHealth } from "../probe.js";
 import { DATA_OPTION } from "../shared.js";
-import { startServer, urlFor } from "../server-start.js";
+import { LISTEN_OPTIONS, startServer, urlFor } from "../server-start.js";
 import { setupText } from "../snippet.js";
 import type { Diagnostic, Listening } from "@replay-devkit/server";
 import type { Store } from "@replay-devkit/store";
@@ -126,19 +126,7 @@ export const dev = defineCommand({
       "Your app's dev command, started after the devkit (no shell, same directory) with the devkit's URL in REPLAY_DEVKIT_URL, POSTHOG_HOST, NEXT_PUBLIC_POSTHOG_HOST, VITE_POSTHOG_HOST and PUBLIC_POSTHOG_HOST (unless you set them). Its output is shown with an `app │` prefix and stored, so the inspector's Server logs tab shows it on the replay timeline. Ctrl-C stops the app first, then the devkit.",
   },
   options: {
-    port: {
-      type: "string",
-      short: "p",
-      valueName: "port",
-      description: "Port to listen on",
-      default: "8010",
-    },
-    host: {
-      type: "string",
-      valueName: "host",
-      description: "Address to bind; anything but loopback needs --token",
-      default: "127.0.0.1",
-    },
+    ...LISTEN_OPTIONS,
     token: {
       type: "string",
       valueName: "token",

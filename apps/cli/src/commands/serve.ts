@@ -4,7 +4,7 @@ import { cliVersion } from "../assets.js";
 import { defineCommand, parseIntegerOption, usageError } from "../command.js";
 import { databasePath, resolveDataDir } from "../env.js";
 import { CliError, toCliError } from "../errors.js";
-import { startServer } from "../server-start.js";
+import { LISTEN_OPTIONS, startServer } from "../server-start.js";
 import { DATA_OPTION } from "../shared.js";
 import { scheduledExport } from "../batch-export/schedule.js";
 
@@ -26,19 +26,7 @@ export const serve = defineCommand({
     "The same server as `dev` (posthog-js is answered exactly alike) without the set-up banner and the app runner, for a shared staging or CI machine. Beyond loopback it needs a token: every API route and the inspector then ask for it (`Authorization: Bearer <token>`, or the inspector's sign-in page), while the capture routes stay open for posthog-js. SIGTERM stops accepting, finishes in-flight uploads, then exits.",
   positionals: [],
   options: {
-    port: {
-      type: "string",
-      short: "p",
-      valueName: "port",
-      description: "Port to listen on",
-      default: "8010",
-    },
-    host: {
-      type: "string",
-      valueName: "host",
-      description: "Address to bind; anything but loopback needs --token",
-      default: "127.0.0.1",
-    },
+    ...LISTEN_OPTIONS,
     data: DATA_OPTION,
     "database-url": {
       type: "string",
