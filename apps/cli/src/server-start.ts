@@ -1,7 +1,13 @@
-import type { AuthOptions, Diagnostic, Listening } from "@replay-devkit/server";
+import type { AssetPinningOptions, AuthOptions, Diagnostic, Listening } from "@replay-devkit/server";
 import type { RecordingStore, Store } from "@replay-devkit/store";
 import { cliVersion, inspectorDir, posthogJsDir } from "./assets.js";
-import type { CommandContext, StringOption } from "./command.js";
+import {
+  usageError,
+  type Command,
+  type CommandContext,
+  type OptionSpecs,
+  type StringOption,
+} from "./command.js";
 import { CliError, toCliError } from "./errors.js";
 
 /** `--port` and `--host`, the same for `dev` and `serve`. */
@@ -21,12 +27,57 @@ export const LISTEN_OPTIONS = {
   },
 } as const satisfies Record<string, StringOption>;
 
+/** `--pin-origins`, the same for `dev` and `serve` (each says what it pins without it). */
+export function pinOriginsOption(description: string) {
+  return {
+    "pin-origins": {
+      type: "string",
+      valueName: "origins",
+      description,
+    },
+  } as const satisfies Record<string, StringOption>;
+}
+
+/** `--pin-origins a,b` → origins; `*` → every origin (only where `star` is allowed). Bad entries are usage errors. */
+export function parsePinOrigins(
+  command: Command<OptionSpecs>,
+  value: string | undefined,
+  star: boolean,
+): readonly string[] | "*" {
+  if (value === undefined || value.trim() === "") return [];
+  if (value.trim() === "*") {
+    if (!star)
+      throw usageError(
+        command,
+        "--pin-origins '*' would let anyone who can capture make this server fetch any address; name the origins",
+      );
+    return "*";
+  }
+  return value.split(",").map((part) => {
+    const text = part.trim();
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw usageError(
+        command,
+        `--pin-origins: ${JSON.stringify(text)} is not an origin like https://cdn.example.com`,
+      );
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:")
+      throw usageError(command, `--pin-origins: ${JSON.stringify(text)} must be http or https`);
+    return url.origin;
+  });
+}
+
 export interface StartServerOptions {
   store: Store | RecordingStore;
   port: number;
   host: string;
   auth?: AuthOptions;
   onDiagnostic?: (diagnostic: Diagnostic) => void;
+  /** Asset pinning (createHandler's `assets`); omitted: off. */
+  assets?: AssetPinningOptions | false;
   /** listen() takes SIGINT/SIGTERM (drains, then `onSignalShutdown`); false when the caller owns them. */
   handleSignals: boolean;
   onSignalShutdown?: () => void;
@@ -75,6 +126,7 @@ export async function startServer(ctx: CommandContext, options: StartServerOptio
       log,
       ...(options.onDiagnostic ? { onDiagnostic: options.onDiagnostic } : {}),
       ...(options.auth ? { auth: options.auth } : {}),
+      ...(options.assets ? { assets: options.assets } : {}),
     });
     // listen() itself warns when the host is not loopback, and refuses it without a token.
     const listening = await listen(handler, {

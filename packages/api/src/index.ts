@@ -25,6 +25,8 @@ export type {
   ImportResponse,
   LogsResponse,
   PosthogEventsResponse,
+  RecordingAssetJson,
+  RecordingAssetsResponse,
   RecordingListResponse,
   RecordingSummary,
   RrwebIngestResponse,

@@ -43,6 +43,27 @@ export interface EventsPageResponse {
   next: string | null;
 }
 
+/** One asset URL of a recording: `pinned` to a copy, `missing` with a reason code, or still `pending`. */
+export interface RecordingAssetJson {
+  url: string;
+  status: "pending" | "pinned" | "missing";
+  sha256: string | null;
+  contentType: string | null;
+  bytes: number | null;
+  /** A reason code (`other-origin`, `too-large`, `wrong-type`, …), then `: ` and details. */
+  reason: string | null;
+  /** Epoch ms when the URL first appeared. */
+  firstSeen: number;
+}
+
+/** `GET /api/recordings/:id/assets`. */
+export interface RecordingAssetsResponse {
+  assets: RecordingAssetJson[];
+  counts: { pinned: number; missing: number; pending: number };
+  /** Bytes of the distinct pinned copies. */
+  pinnedBytes: number;
+}
+
 /** `GET /api/recordings/:id/posthog-events`, in time order. */
 export interface PosthogEventsResponse {
   events: CaptureEvent[];

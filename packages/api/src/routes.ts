@@ -14,6 +14,10 @@ export const API_ROUTES = {
   findings: "/api/recordings/:id/findings",
   timeline: "/api/recordings/:id/timeline",
   profile: "/api/recordings/:id/profile",
+  /** Every asset URL the recording referenced, pinned or missing (and why). */
+  assets: "/api/recordings/:id/assets",
+  /** One pinned copy, by the sha256 of its bytes (only copies this recording points at). */
+  asset: "/api/recordings/:id/assets/:sha256",
   /** With a server token: a signed, expiring grant to read this one recording. */
   share: "/api/recordings/:id/share",
   /** With a server token: the inspector's sign-in form, and sign in / out. */

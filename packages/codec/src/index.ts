@@ -93,3 +93,17 @@ export type { SearchParamsLike } from "./platform.js";
 export { JsonlDecoder, type JsonlValue } from "./jsonl.js";
 export { MAX_JSON_DEPTH, isRecord } from "./json.js";
 export { formatBytes, formatOffset, formatDuration } from "./format.js";
+export {
+  findAssetRefs,
+  cssAssetRefs,
+  absoluteAssetUrl,
+  rewriteAssetUrls,
+  rewriteCss,
+  metaHref,
+  recordedAsset,
+  type AssetKind,
+  type AssetRef,
+  type AssetResolver,
+  type RecordedAsset,
+  type SerializedNode,
+} from "./assets.js";

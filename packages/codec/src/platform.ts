@@ -17,7 +17,10 @@ interface PlatformSearchParams extends SearchParamsLike {
 }
 interface PlatformGlobals {
   URLSearchParams: new (init?: string) => PlatformSearchParams;
-  URL: new (url: string) => { searchParams: PlatformSearchParams };
+  URL: new (
+    url: string,
+    base?: string,
+  ) => { searchParams: PlatformSearchParams; href: string; protocol: string; hash: string };
   TextDecoder: new (
     label?: string,
     options?: { fatal?: boolean; ignoreBOM?: boolean },
@@ -80,5 +83,17 @@ export function urlQuery(url: string): [string, string][] {
     return [...new platform.URL(url).searchParams];
   } catch {
     return [];
+  }
+}
+
+/** `raw` resolved against `base` without its fragment, when it is an http(s) URL; else null. */
+export function httpUrl(raw: string, base?: string): string | null {
+  try {
+    const url = base === undefined ? new platform.URL(raw) : new platform.URL(raw, base);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+    url.hash = "";
+    return url.href;
+  } catch {
+    return null;
   }
 }

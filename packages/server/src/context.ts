@@ -7,6 +7,7 @@ import type { IngestQueue } from "./ingest-queue.js";
 import type { ExportPool } from "./export-pool.js";
 import type { Doctor } from "./doctor.js";
 import type { Auth } from "./auth.js";
+import type { AssetPinner } from "./asset-pinner.js";
 
 export interface ServerState {
   /** Open server-sent-event responses, ended on shutdown. */
@@ -21,6 +22,8 @@ export interface ServerState {
   readonly exports: ExportPool;
   /** What each posthog-js client's requests say about why recordings may be missing (GET /api/doctor). */
   readonly doctor: Doctor;
+  /** Fetches the assets new recordings reference (`assets` option); null when pinning is off. */
+  readonly assets: AssetPinner | null;
 }
 
 export interface ResolvedOptions {

@@ -11,6 +11,7 @@ import { ExportPool, findWorkerEntry } from "./export-pool.js";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from "./http.js";
 import { resolveRemoteConfig, type RecordingConfig } from "./remote-config.js";
 import { ServerStartError } from "./start-errors.js";
+import { AssetPinner, type AssetPinningOptions } from "./asset-pinner.js";
 
 // createHandler's options: what a caller may pass, checked once at start-up (ServerStartError on
 // anything wrong), and the export pool and capture doctor built from them.
@@ -66,6 +67,12 @@ export interface HandlerOptions {
    * protocol, /health and the sign-in page needs it; `listen()` refuses a non-loopback address without one.
    */
   auth?: AuthOptions;
+  /**
+   * Pin the assets recordings reference (images, stylesheets, fonts) while they are captured, so
+   * replays keep them after the app's server stops. Off by default; `dev` pins from the page's
+   * origin and loopback, `serve` only from the origins it is given (see the README).
+   */
+  assets?: AssetPinningOptions | false;
 }
 
 export interface ExportWorkerOptions {
@@ -175,6 +182,18 @@ export function createExportPool(resolved: ResolvedOptions, options: ExportWorke
     maxHeapMb: options.maxHeapMb,
     log: resolved.log,
   });
+}
+
+export function createPinner(
+  resolved: ResolvedOptions,
+  options: AssetPinningOptions | false | undefined,
+): AssetPinner | null {
+  if (options === undefined || options === false) return null;
+  try {
+    return new AssetPinner(resolved.store, options, resolved.log);
+  } catch (error) {
+    throw new ServerStartError("INVALID_OPTIONS", error instanceof Error ? error.message : String(error));
+  }
 }
 
 export function createDoctor(resolved: ResolvedOptions, options: HandlerOptions): Doctor {

@@ -17,7 +17,13 @@ import {
 import type { ObservedRequest } from "./doctor.js";
 import { HttpError, toHttpError } from "./errors.js";
 import type { ExportPoolStats } from "./export-pool.js";
-import { createDoctor, createExportPool, resolveOptions, type HandlerOptions } from "./handler-options.js";
+import {
+  createDoctor,
+  createExportPool,
+  createPinner,
+  resolveOptions,
+  type HandlerOptions,
+} from "./handler-options.js";
 import { corsHeaders, preflightHeaders, privateCorsHeaders, sendError } from "./http.js";
 import { IngestQueue } from "./ingest-queue.js";
 import { COMPILED_ROUTES, matchRoute, parseTarget, type CompiledRoute } from "./router.js";
@@ -62,6 +68,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
     ingest: new IngestQueue(resolved.store),
     exports: pool,
     doctor,
+    assets: createPinner(resolved, options.assets),
   };
   let inFlight = 0;
   // Diagnostics are a side channel: a bug there must never cost an upload its answer.
@@ -209,6 +216,7 @@ export function createHandler(options: HandlerOptions): ReplayDevkitHandler {
       value: () => {
         state.closed = true;
         state.doctor.close();
+        state.assets?.close();
         pool.close();
         if (compactTimer) clearInterval(compactTimer);
         compactTimer = null;

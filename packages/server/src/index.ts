@@ -3,6 +3,8 @@ export type { ReplayDevkitHandler } from "./handler.js";
 export type { ExportWorkerOptions, HandlerOptions } from "./handler-options.js";
 export type { ExportPoolStats } from "./export-pool.js";
 export { listen } from "./listen.js";
+export { DEFAULT_ASSET_PINNING } from "./asset-pinner.js";
+export type { AssetPinningOptions } from "./asset-pinner.js";
 export type { ListenOptions, Listening } from "./listen.js";
 export { HttpError, HTTP_STATUS, isHttpError, toHttpError } from "./errors.js";
 export type { HttpErrorCode } from "./errors.js";

@@ -38,3 +38,13 @@ export { redactUrl as redactDatabaseUrl } from "./postgres/errors.js";
 export type { PostgresStoreOptions } from "./postgres/store.js";
 export { PG_SCHEMA_VERSION } from "./postgres/schema.js";
 export { PgBlockStore, S3BlockStore, recordingPrefix } from "./block-stores.js";
+export { ASSET_MISSING_REASONS, ASSET_STATUSES, MAX_ASSET_URL_CHARS, assetKey, sha256Hex } from "./assets.js";
+export type {
+  AssetMissingReason,
+  AssetStatus,
+  AssetStore,
+  AssetSummary,
+  PinnedAsset,
+  RecordingAsset,
+  StoredAsset,
+} from "./assets.js";

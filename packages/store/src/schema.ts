@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import { decodeLegacyChunk, encodeChunk, type ChunkEncoding } from "./chunks.js";
 import { StoreError } from "./errors.js";
+import { SQLITE_ASSETS_SQL } from "./assets.js";
 
 export interface Migration {
   version: number;
@@ -118,6 +119,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "event chunks in the shared block format (JSONL lines of [windowId, event])",
     up: "",
     run: chunksToJsonl,
+  },
+  {
+    version: 4,
+    description: "pinned assets (content-addressed copies) and each recording's asset URLs",
+    up: SQLITE_ASSETS_SQL,
   },
 ];
 

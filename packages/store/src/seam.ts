@@ -1,5 +1,6 @@
 import type { CaptureEvent, Recording, RrwebEvent, SnapshotBatch } from "@replay-devkit/codec";
 import type { AppendAppLogsResult, AppLogLimits, AppLogLine, AppLogPage, AppLogQuery } from "./app-logs.js";
+import type { AssetStore } from "./assets.js";
 import type { StoreError } from "./errors.js";
 import type { WindowEvent } from "./merge.js";
 import type {
@@ -90,6 +91,8 @@ export interface RecordingStore {
   onChange(listener: ChangeListener): () => void;
   appendAppLogs(lines: readonly AppLogLine[]): Promise<AppendAppLogsResult>;
   appLogs(query?: AppLogQuery): Promise<AppLogPage>;
+  /** Pinned asset copies (bytes in this driver's block store, by sha256) and each recording's asset URLs. */
+  readonly assets: AssetStore;
   /** Flushes what is pending (S3: blocks still in PostgreSQL go to the bucket), then closes. */
   close(): Promise<void>;
 }

@@ -1,5 +1,15 @@
 import type { CaptureEvent, Recording, RrwebEvent, SnapshotBatch } from "@replay-devkit/codec";
 import type { AppendAppLogsResult, AppLogLine, AppLogPage, AppLogQuery } from "./app-logs.js";
+import type {
+  AssetMissingReason,
+  AssetStore,
+  AssetSummary,
+  PinnedAsset,
+  RecordingAsset,
+  SqliteAssetTable,
+  StoredAsset,
+} from "./assets.js";
+import { pinnedOf, summaryOf } from "./assets.js";
 import type { StoreError } from "./errors.js";
 import type { WindowEvent } from "./merge.js";
 import type { OpenOptions, RecordingStore, StoreDescriptor } from "./seam.js";
@@ -23,9 +33,11 @@ import type {
  */
 export class SqliteRecordingStore implements RecordingStore {
   readonly descriptor: StoreDescriptor;
+  readonly assets: AssetStore;
 
   constructor(readonly store: Store) {
     this.descriptor = { driver: "sqlite", path: store.path };
+    this.assets = new SqliteAssets(store.assets);
   }
 
   async ingestSnapshots(
@@ -89,6 +101,33 @@ export class SqliteRecordingStore implements RecordingStore {
   }
   async close(): Promise<void> {
     this.store.close();
+  }
+}
+
+/** SQLite's asset table behind the async AssetStore. */
+class SqliteAssets implements AssetStore {
+  constructor(private readonly table: SqliteAssetTable) {}
+
+  async markSeen(recordingId: string, urls: readonly string[]): Promise<void> {
+    this.table.markSeen(recordingId, urls);
+  }
+  async pin(recordingId: string, url: string, contentType: string, data: Uint8Array): Promise<string> {
+    return this.table.pin(recordingId, url, contentType, data);
+  }
+  async miss(recordingId: string, url: string, reason: AssetMissingReason, detail: string): Promise<void> {
+    this.table.miss(recordingId, url, reason, detail);
+  }
+  async list(recordingId: string): Promise<RecordingAsset[]> {
+    return this.table.list(recordingId);
+  }
+  async pinned(recordingId: string): Promise<PinnedAsset[]> {
+    return pinnedOf(this.table.list(recordingId));
+  }
+  async summary(recordingId: string): Promise<AssetSummary> {
+    return summaryOf(this.table.list(recordingId));
+  }
+  async get(sha256: string): Promise<StoredAsset | null> {
+    return this.table.get(sha256);
   }
 }
 

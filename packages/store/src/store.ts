@@ -14,6 +14,7 @@ import { checkBatchIds, checkId, SqliteIngest, validRequests } from "./ingest.js
 import type { WindowEvent } from "./merge.js";
 import { getRecording, listRecordings, posthogEventsOf } from "./queries.js";
 import { MIGRATIONS, migrate } from "./schema.js";
+import { SqliteAssetTable } from "./assets.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import { iterateEvents, loadRecording, windowIds } from "./streams.js";
 import type {
@@ -83,6 +84,7 @@ class SqliteStore implements Store {
   private readonly appLogTable: AppLogTable;
   private readonly feed: ChangeFeed;
   private readonly ingest: SqliteIngest;
+  readonly assets: SqliteAssetTable;
 
   constructor(db: Database.Database, path: string, opts: StoreOptions) {
     this.db = db;
@@ -93,6 +95,7 @@ class SqliteStore implements Store {
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.feed = new ChangeFeed(db, this.stmt, opts.pollIntervalMs ?? 1000, () => this.closed);
     this.ingest = new SqliteIngest(this.stmt, this.now, (seq) => this.feed.logged(seq));
+    this.assets = new SqliteAssetTable(db, this.now, () => this.closed);
   }
 
   // ---- writes -------------------------------------------------------------------------------
@@ -180,6 +183,8 @@ class SqliteStore implements Store {
       const deleted = this.stmt.deleteRecording.run(id).changes > 0;
       this.stmt.deletePosthog.run(id);
       if (deleted) this.stmt.logChange.run(id, "deleted", this.now());
+      // Pinned copies no other recording points at go with it.
+      if (deleted) this.assets.deleteOrphans();
       return deleted;
     });
   }
@@ -216,6 +221,7 @@ class SqliteStore implements Store {
         )
         .run(cutoff);
       this.db.prepare("DELETE FROM app_logs WHERE ts_ms < ?").run(cutoff);
+      if (ids.length > 0) this.assets.deleteOrphans();
       return ids.length;
     });
   }

@@ -3,6 +3,7 @@ import type { AppendAppLogsResult, AppLogLimits, AppLogLine, AppLogPage, AppLogQ
 import type { StoreError } from "./errors.js";
 import type { WindowEvent } from "./merge.js";
 import type { Migration } from "./schema.js";
+import type { SqliteAssetTable } from "./assets.js";
 
 // The store's public types: what callers pass and get back. The SQLite implementation is split by job
 // into ingest.ts, queries.ts, streams.ts, compaction.ts and change-feed.ts, wired together in store.ts.
@@ -148,6 +149,8 @@ export interface Store {
   appendAppLogs(lines: readonly AppLogLine[]): AppendAppLogsResult;
   /** App log lines with `from <= timestamp <= to`, in time order, a page at a time. */
   appLogs(query?: AppLogQuery): AppLogPage;
+  /** Pinned asset copies and each recording's asset URLs (assets.ts). */
+  readonly assets: SqliteAssetTable;
   close(): void;
 }
 

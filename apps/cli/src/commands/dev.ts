@@ -6,7 +6,7 @@ import { databasePath, resolveDataDir } from "../env.js";
 import { CliError, toCliError, type ExitCode } from "../errors.js";
 import { probeHealth } from "../probe.js";
 import { DATA_OPTION } from "../shared.js";
-import { LISTEN_OPTIONS, startServer, urlFor } from "../server-start.js";
+import { LISTEN_OPTIONS, parsePinOrigins, pinOriginsOption, startServer, urlFor } from "../server-start.js";
 import { setupText } from "../snippet.js";
 import type { Diagnostic, Listening } from "@replay-devkit/server";
 import type { Store } from "@replay-devkit/store";
@@ -134,6 +134,13 @@ export const dev = defineCommand({
         "Require this token for the API and the inspector (default $REPLAY_DEVKIT_TOKEN); needed to bind beyond loopback",
     },
     data: DATA_OPTION,
+    ...pinOriginsOption(
+      "Comma-separated origins (besides the page's own and loopback hosts) whose images, stylesheets and fonts are pinned, or `*` for any",
+    ),
+    "no-pin": {
+      type: "boolean",
+      description: "Do not fetch and keep copies of the assets recordings reference",
+    },
     "exit-with-app": {
       type: "boolean",
       description: "With `-- <command>`: stop the devkit when the app exits, and exit with the app's code",
@@ -147,6 +154,7 @@ export const dev = defineCommand({
   ],
   async run(ctx, { options, passthrough }) {
     const appArgv = passthrough && passthrough.length > 0 ? passthrough : null;
+    const pinOrigins = parsePinOrigins(dev, options["pin-origins"], true);
     if (options["exit-with-app"] && !appArgv)
       throw usageError(dev, "--exit-with-app needs the app's command after `--`");
     const port = parseIntegerOption(dev, "port", options.port, 0, 65535);
@@ -205,6 +213,7 @@ export const dev = defineCommand({
         host,
         ...(token === null ? {} : { auth: { token } }),
         onDiagnostic: diagnosticPrinter(ctx.stderr),
+        assets: options["no-pin"] ? false : { allowOrigins: pinOrigins },
         handleSignals: !ownSignals,
         onSignalShutdown: () => stopped(),
       }));

@@ -4,7 +4,7 @@ import { cliVersion } from "../assets.js";
 import { defineCommand, parseIntegerOption, usageError } from "../command.js";
 import { databasePath, resolveDataDir } from "../env.js";
 import { CliError, toCliError } from "../errors.js";
-import { LISTEN_OPTIONS, startServer } from "../server-start.js";
+import { LISTEN_OPTIONS, parsePinOrigins, pinOriginsOption, startServer } from "../server-start.js";
 import { DATA_OPTION } from "../shared.js";
 import { scheduledExport } from "../batch-export/schedule.js";
 
@@ -65,6 +65,9 @@ export const serve = defineCommand({
         "With --batch-export: only recordings without an upload for this long (default 30m; 0 for all)",
       default: "30m",
     },
+    ...pinOriginsOption(
+      "Pin the images, stylesheets and fonts recordings reference from these origins only, comma-separated (default: no pinning; the page's own origin and loopback are never trusted here)",
+    ),
     "project-token": {
       type: "string",
       valueName: "phc_…[,phc_…]",
@@ -84,6 +87,7 @@ export const serve = defineCommand({
       throw usageError(serve, `--host is not a host name or address: ${JSON.stringify(host)}`);
     const token = options.token ?? (ctx.env.REPLAY_DEVKIT_TOKEN || null);
     const projectTokens = parseProjectTokens(options["project-token"]);
+    const pinOrigins = parsePinOrigins(serve, options["pin-origins"], false) as readonly string[];
     if (token === null && !LOOPBACK.has(host)) {
       throw new CliError(
         "REPLAY_DEVKIT_TOKEN_REQUIRED",
@@ -139,6 +143,10 @@ export const serve = defineCommand({
         port,
         host,
         auth: { token, projectTokens },
+        // Anyone holding a project token could name any page origin: a shared server fetches only
+        // from the origins its operator listed, never from its own loopback or the claimed page.
+        assets:
+          pinOrigins.length === 0 ? false : { allowOrigins: pinOrigins, pageOrigins: false, loopback: false },
         handleSignals: true,
         onSignalShutdown: () => stopped(),
       }));
@@ -149,7 +157,8 @@ export const serve = defineCommand({
     ctx.stderr.write(
       `replay-devkit ${cliVersion()} serving on ${url}\n  data       ${where}\n` +
         `  api        ${token === null ? "open (loopback only)" : "token required"}\n` +
-        `  capture    ${projectTokens.length === 0 ? "any project token" : `${projectTokens.length} project token(s)`}\n`,
+        `  capture    ${projectTokens.length === 0 ? "any project token" : `${projectTokens.length} project token(s)`}\n` +
+        `  assets     ${pinOrigins.length === 0 ? "not pinned (--pin-origins)" : `pinned from ${pinOrigins.join(", ")}`}\n`,
     );
     ctx.stdout.write(`${url}\n`);
     const stopBatch = batch?.start(store) ?? (() => {});

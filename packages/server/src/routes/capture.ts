@@ -48,6 +48,8 @@ export async function capture(ctx: RouteContext): Promise<void> {
   options.auth.checkProject(decoded.apiKey);
   const split = splitGood(decoded.events, options.limits.maxDecompressedBytes);
   await ctx.state.ingest.ingest({ batches: split.snapshots, others: split.others });
+  // After the commit: the pinner reads the recording the batches just created.
+  ctx.state.assets?.observe(split.snapshots);
   try {
     ctx.state.doctor.events(req.headers, decoded.events, {
       bodyBytes: body.length,

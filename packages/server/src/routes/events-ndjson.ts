@@ -2,11 +2,13 @@ import type { RouteContext } from "../context.js";
 import { writeChunk } from "../http.js";
 import { iterateOptions } from "./events-query.js";
 import { recordingOr404 } from "./recording-lookup.js";
+import { pinnedRewrite } from "../pinned-events.js";
 
 /** `GET /api/recordings/:id/events.ndjson`: every event as one `{windowId, event}` line, streamed. */
 export async function recordingEventsNdjson(ctx: RouteContext): Promise<void> {
   const id = (await recordingOr404(ctx)).id;
   const opts = iterateOptions(ctx);
+  const rewrite = await pinnedRewrite(ctx, id);
   const iterator = ctx.options.store.iterateEvents(id, opts);
   const { res } = ctx;
   res.writeHead(200, { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store" });
@@ -14,7 +16,7 @@ export async function recordingEventsNdjson(ctx: RouteContext): Promise<void> {
     let buffer = "";
     for await (const item of iterator) {
       if (res.destroyed) return;
-      buffer += `${JSON.stringify(item)}\n`;
+      buffer += `${JSON.stringify(rewrite(item))}\n`;
       if (buffer.length >= 64 * 1024) {
         const wait = writeChunk(res, buffer);
         buffer = "";

@@ -5,12 +5,14 @@ import { sendJson } from "../http.js";
 import { intParam } from "../query.js";
 import { iterateOptions } from "./events-query.js";
 import { recordingOr404 } from "./recording-lookup.js";
+import { pinnedRewrite } from "../pinned-events.js";
 
-/** `GET /api/recordings/:id/events?window=&after=&limit=` → `{events: [{windowId, event}], next}`. */
+/** `GET /api/recordings/:id/events?window=&after=&limit=&assets=pinned` → `{events: [{windowId, event}], next}`. */
 export async function recordingEvents(ctx: RouteContext): Promise<void> {
   const id = (await recordingOr404(ctx)).id;
   const limit = intParam(ctx.query, "limit", 1, 10_000) ?? 1000;
   const opts = iterateOptions(ctx);
+  const rewrite = await pinnedRewrite(ctx, id);
   const events: WindowEvent[] = [];
   let next: string | null = null;
   let lastTs = Number.NaN;
@@ -26,7 +28,7 @@ export async function recordingEvents(ctx: RouteContext): Promise<void> {
         next = `${lastTs}:${atLastTs}`;
         break;
       }
-      events.push(item);
+      events.push(rewrite(item));
       if (item.event.timestamp === lastTs) atLastTs++;
       else {
         lastTs = item.event.timestamp;

@@ -20,6 +20,7 @@ import { remoteConfigJs } from "./remote-config-js.js";
 import { remoteConfigJson } from "./remote-config-json.js";
 import { rrwebIngest } from "./rrweb.js";
 import { stream } from "./stream.js";
+import { pinnedAsset, recordingAssets } from "./assets.js";
 import { recordingTimeline } from "./timeline.js";
 import { signIn, signInForm, signOut } from "./session.js";
 import { shareRecording } from "./share.js";
@@ -100,4 +101,6 @@ export const ROUTES: readonly Route[] = [
   { name: "profile", method: "GET", path: API_ROUTES.profile, handler: recordingProfile },
   { name: "share", method: "POST", path: API_ROUTES.share, handler: shareRecording },
   { name: "doctor", method: "GET", path: API_ROUTES.doctor, handler: doctor },
+  { name: "recording-assets", method: "GET", path: API_ROUTES.assets, handler: recordingAssets },
+  { name: "recording-asset", method: "GET", path: API_ROUTES.asset, handler: pinnedAsset },
 ];

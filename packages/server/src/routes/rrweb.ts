@@ -100,6 +100,7 @@ export async function rrwebIngest(ctx: RouteContext): Promise<void> {
   } catch (error) {
     ctx.options.log(`replay-devkit: the capture doctor failed: ${String(error)}`);
   }
+  ctx.state.assets?.observe([{ sessionId, windowId, distinctId: distinct ?? null, events: [...events] }]);
   sendJson(ctx.res, 200, {
     status: 1,
     sessionId,

@@ -1,5 +1,6 @@
 import type { PoolClient } from "pg";
 import { StoreError } from "../errors.js";
+import { PG_ASSETS_SQL } from "./assets.js";
 
 // PostgreSQL's schema, migrated under an advisory lock: processes starting at the same moment on an
 // empty database queue on the lock, the first migrates, the others find the work done. Ordered and
@@ -101,6 +102,12 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
       CREATE INDEX app_logs_by_time ON app_logs (ts_ms, seq);
     `,
+  },
+  {
+    version: 2,
+    description:
+      "pinned assets (content-addressed copies in the block store) and each recording's asset URLs",
+    up: PG_ASSETS_SQL,
   },
 ];
 

@@ -52,6 +52,8 @@ import { CompactedBlocks } from "../compaction.js";
 import { fromPgError, redactUrl } from "./errors.js";
 import { PG_LIST } from "./list.js";
 import { CHANGE_CHANNEL, LOCKS, migratePg } from "./schema.js";
+import { freeAssetsOf, PgAssets } from "./assets.js";
+import type { AssetStore } from "../assets.js";
 
 // The PostgreSQL driver: metadata, block index, dedupe keys, PostHog events, change log and app logs
 // in PostgreSQL; block bytes in PostgreSQL (block_data) or, with a blob store, in an S3 bucket.
@@ -153,6 +155,7 @@ class PostgresRecordingStore implements RecordingStore {
   private draining: Promise<void> = Promise.resolve();
   private writes = 0;
   private closed = false;
+  readonly assets: AssetStore;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -164,6 +167,13 @@ class PostgresRecordingStore implements RecordingStore {
     this.readonly = opts.readonly ?? false;
     this.dbBlocks = new PgBlockStore(pool);
     this.appLogPlanner = new AppLogPlanner(opts.appLogs);
+    this.assets = new PgAssets({
+      write: (what, fn) => this.write(what, fn),
+      read: (what, fn) => this.read(what, fn),
+      now: () => this.now(),
+      dbBlocks: this.dbBlocks,
+      s3: this.s3,
+    });
   }
 
   private where(): string {
@@ -736,6 +746,8 @@ class PostgresRecordingStore implements RecordingStore {
     await db.query("DELETE FROM block_data WHERE key = ANY($1::text[])", [
       blocks.filter((b) => b.store === "db").map((b) => b.key),
     ]);
+    // Pinned copies no other recording points at go with them.
+    await freeAssetsOf(db, ids, { dbBlocks: this.dbBlocks, s3: this.s3 });
     await db.query("DELETE FROM recordings WHERE id = ANY($1::text[])", [ids]);
     await db.query("DELETE FROM posthog_events WHERE session_id = ANY($1::text[])", [ids]);
     const now = this.now();

@@ -3,6 +3,7 @@ import { computeMetadata, type RrwebEvent } from "@replay-devkit/codec";
 import { capturedRrwebEvents } from "@replay-devkit/test-utils";
 import {
   RECORDING_SORTS,
+  sha256Hex,
   StoreError,
   type RecordingStore,
   type StoreChange,
@@ -356,10 +357,83 @@ describe.each(DRIVERS.map((make) => [make().name, make] as const))("storage cont
     });
   });
 
+  it("pins assets content-addressed, once per sha256, lists every URL's state and frees unshared copies", async () => {
+    const store = await fresh();
+    await store.ingestSnapshots([batch([meta(1000, "http://app.localhost/")], { uuid: "a1" })]);
+    await store.ingestSnapshots([batch([click(5_000_000)], { sessionId: "other", uuid: "o1" })]);
+    const png = new Uint8Array([137, 80, 78, 71, 1, 2, 3]);
+    const font = new Uint8Array(70_000).map((_, i) => i % 251);
+    await store.assets.markSeen(SESSION, ["http://app.localhost/a.png", "http://app.localhost/big.jpg"]);
+    await store.assets.markSeen(SESSION, ["http://app.localhost/a.png"]);
+    expect(await store.assets.summary(SESSION)).toEqual({
+      pinned: 0,
+      missing: 0,
+      pending: 2,
+      pinnedBytes: 0,
+    });
+    const sha = await store.assets.pin(SESSION, "http://app.localhost/a.png", "image/png", png);
+    expect(sha).toBe(sha256Hex(png));
+    // The same bytes under another URL and in another recording: one copy.
+    expect(await store.assets.pin(SESSION, "http://app.localhost/copy.png", "image/png", png)).toBe(sha);
+    expect(await store.assets.pin("other", "http://app.localhost/a.png", "image/png", png)).toBe(sha);
+    const fontSha = await store.assets.pin(SESSION, "http://app.localhost/f.woff2", "font/woff2", font);
+    await store.assets.miss(SESSION, "http://app.localhost/big.jpg", "too-large", "3 MB over the 2 MB cap");
+    const listed = await store.assets.list(SESSION);
+    expect(listed.map((a) => [a.url, a.status, a.sha256, a.contentType, a.bytes, a.reason])).toEqual([
+      ["http://app.localhost/a.png", "pinned", sha, "image/png", 7, null],
+      ["http://app.localhost/big.jpg", "missing", null, null, null, "too-large: 3 MB over the 2 MB cap"],
+      ["http://app.localhost/copy.png", "pinned", sha, "image/png", 7, null],
+      ["http://app.localhost/f.woff2", "pinned", fontSha, "font/woff2", 70_000, null],
+    ]);
+    expect(listed[0]?.firstSeen).toBeLessThanOrEqual(listed[2]?.firstSeen ?? 0);
+    expect(await store.assets.summary(SESSION)).toEqual({
+      pinned: 3,
+      missing: 1,
+      pending: 0,
+      pinnedBytes: 70_007,
+    });
+    expect((await store.assets.pinned(SESSION)).map((a) => a.url)).toEqual([
+      "http://app.localhost/a.png",
+      "http://app.localhost/copy.png",
+      "http://app.localhost/f.woff2",
+    ]);
+    const got = await store.assets.get(fontSha);
+    expect(got?.contentType).toBe("font/woff2");
+    expect(Buffer.from(got?.data ?? []).equals(Buffer.from(font))).toBe(true);
+    expect(await store.assets.get("../../etc/passwd")).toBeNull();
+    expect(await store.assets.get("0".repeat(64))).toBeNull();
+    // Another instance on the same storage (another process) reads the same copies.
+    const reader = await open(descriptor, { readonly: true });
+    expect([...((await reader.assets.get(sha))?.data ?? [])]).toEqual([...png]);
+    expect((await rejection(reader.assets.pin(SESSION, "http://x.localhost/", "image/png", png))).code).toBe(
+      "READ_ONLY",
+    );
+    // Bad input and unknown recordings are refused, nothing stored.
+    expect((await rejection(store.assets.pin("nope", "http://app.localhost/", "image/png", png))).code).toBe(
+      "NOT_FOUND",
+    );
+    expect((await rejection(store.assets.markSeen(SESSION, ["x".repeat(5000)]))).code).toBe("INVALID_INPUT");
+    expect(
+      (await rejection(store.assets.pin(SESSION, "http://app.localhost/b", "text/css; charset=utf-8", png)))
+        .code,
+    ).toBe("INVALID_INPUT");
+    expect(
+      (await rejection(store.assets.miss(SESSION, "http://app.localhost/b", "because" as never, ""))).code,
+    ).toBe("INVALID_INPUT");
+    // Deleting one recording keeps what the other points at; the font only it had is freed.
+    expect(await store.deleteRecording(SESSION)).toBe(true);
+    expect(await store.assets.list(SESSION)).toEqual([]);
+    expect(await store.assets.get(fontSha)).toBeNull();
+    expect((await store.assets.get(sha))?.bytes).toBe(7);
+    expect(await store.pruneOlderThan(new Date(10_000_000))).toBe(1);
+    expect(await store.assets.get(sha)).toBeNull();
+  });
+
   it("refuses every call after close", async () => {
     const store = await fresh();
     await store.close();
     expect((await rejection(store.listRecordings())).code).toBe("CLOSED");
+    expect((await rejection(store.assets.list(SESSION))).code).toBe("CLOSED");
     await store.close();
   });
 });

@@ -45,7 +45,9 @@ describe("PostgreSQL driver", () => {
     await client.connect();
     try {
       const versions = await client.query("SELECT version FROM replay_devkit_schema ORDER BY version");
-      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual([PG_SCHEMA_VERSION]);
+      expect(versions.rows.map((r: { version: number }) => r.version)).toEqual(
+        Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => i + 1),
+      );
       await stores[0]?.ingestSnapshots([batch([click(1000)], { uuid: "m1" })]);
       const id = await client.query("SELECT id, pg_typeof(id)::text AS type FROM recordings");
       expect(id.rows).toEqual([{ id: SESSION, type: "text" }]);
@@ -96,6 +98,35 @@ describe("PostgreSQL + S3 driver", () => {
     expect(await again.deleteRecording(SESSION)).toBe(true);
     expect(await keys(s3, `team/a/${recordingPrefix(SESSION)}`)).toEqual([]);
     await again.close();
+  });
+
+  it("keeps pinned asset bytes in the bucket under assets/<sha256>, one object per copy", async () => {
+    const url = await createDatabase(inject("postgres"));
+    const blobStore = "s3://blocks/team/assets";
+    const store = await openPostgresStore({ url, blobStore, env: server.env });
+    await store.ingestSnapshots([batch([click(1000)], { uuid: "p1" })]);
+    await store.ingestSnapshots([batch([click(2000)], { sessionId: "second", uuid: "p2" })]);
+    const css = new TextEncoder().encode("body { background: url(bg.png) }");
+    const sha = await store.assets.pin(SESSION, "http://app.localhost/a.css", "text/css", css);
+    await store.assets.pin("second", "http://app.localhost/a.css?v=2", "text/css", css);
+    expect(await keys(s3, "team/assets/assets/")).toEqual([`team/assets/assets/${sha}`]);
+    expect(Buffer.from(await s3.get(`team/assets/assets/${sha}`)).equals(Buffer.from(css))).toBe(true);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const inDb = await client.query("SELECT count(*)::int AS n FROM block_data WHERE key LIKE 'assets/%'");
+      expect(inDb.rows[0]).toEqual({ n: 0 });
+      expect((await client.query("SELECT sha256, store FROM assets")).rows).toEqual([
+        { sha256: sha, store: "s3" },
+      ]);
+    } finally {
+      await client.end();
+    }
+    await store.deleteRecording(SESSION);
+    expect(await keys(s3, "team/assets/assets/")).toHaveLength(1);
+    await store.deleteRecording("second");
+    expect(await keys(s3, "team/assets/assets/")).toEqual([]);
+    await store.close();
   });
 
   it("refuses a missing bucket at open with a clear error", async () => {
